@@ -1,0 +1,402 @@
+"""The ``wirewatch`` command line: each command is a thin wrapper over one library function.
+
+Conventions (docs/cli.md): ``--db PATH|URL`` on every command that touches a database (default
+``$WIREWATCH_DB``, else ``./wirewatch.db``); with ``--json`` stdout carries only JSON and progress goes to
+stderr; exit 0 on success, 1 when every input failed (or the command itself failed), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import wirewatch
+from wirewatch.errors import UsageError, WirewatchError
+from wirewatch.settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ARTICLE_FIELDS = (
+    "id",
+    "external_id",
+    "url",
+    "outlet",
+    "title",
+    "published",
+    "language",
+    "status",
+    "error",
+    "duplicate_of",
+    "ingested_at",
+)
+
+
+def example_path() -> Path:
+    """The bundled example article (scraped text of a news page, October 2024)."""
+    return Path(str(resources.files("wirewatch") / "data" / "examples" / "nk-desertion-report.txt"))
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return load_settings(overrides)
+    except WirewatchError as e:
+        raise click.UsageError(str(e), ctx) from e
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db",
+        metavar="PATH|URL",
+        default=None,
+        help="Database file or postgresql:// URL [default: $WIREWATCH_DB, else ./wirewatch.db].",
+    )(f)
+
+
+def workers_option(f: F) -> F:
+    return click.option(
+        "--workers",
+        "-w",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes for extraction and NLP; each loads the spaCy model once [default: 1].",
+    )(f)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _fail(err: WirewatchError) -> None:
+    click.echo(f"error: {err}", err=True)
+    sys.exit(2 if isinstance(err, UsageError) else 1)
+
+
+class _Group(click.Group):
+    """Turns any WirewatchError escaping a command into its one-line message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WirewatchError as e:
+            _fail(e)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(wirewatch.__version__, prog_name="wirewatch")
+@click.option("-v", "--verbose", count=True, help="Log more to stderr (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """wirewatch: conflict news into an auditable record of who claims what, citing whom, how sure,
+    where and when.
+
+    \b
+    Start with:
+      wirewatch analyze page.html            # one article, nothing stored
+      wirewatch ingest pages/ feed.xml URL   # into ./wirewatch.db
+      wirewatch articles --search Kursk
+      wirewatch show ID
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # trafilatura and htmldate log every odd page at WARNING; they are not the user's problem
+    for noisy in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
+
+
+@main.command()
+@click.argument("source")
+@click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) when the page has none.")
+@click.option("--outlet", metavar="NAME", help="Outlet name when the page has none.")
+@click.option("--url", metavar="URL", help="The page's address, when SOURCE is a file (sets the article id).")
+@click.option("--json", "as_json", is_flag=True, help="Print the Analysis JSON (docs/data_format.md).")
+@click.option("--full", is_flag=True, help="Show every paragraph in the readable summary.")
+@click.pass_context
+def analyze(
+    ctx: click.Context,
+    source: str,
+    published: str | None,
+    outlet: str | None,
+    url: str | None,
+    as_json: bool,
+    full: bool,
+) -> None:
+    """Analyse one article (FILE, URL or - for stdin) and print it; nothing is stored.
+
+    A feed or JSONL file yields one Analysis per item (one JSON object per line with --json).
+    """
+    import dataclasses
+
+    from wirewatch.ingest.sources import InputFailure, read_sources
+    from wirewatch.pipeline import analyze_raw
+    from wirewatch.render import analysis_summary
+
+    settings = _settings(ctx)
+    failed = 0
+    items = list(read_sources([source], settings))
+    for item in items:
+        if isinstance(item, InputFailure):
+            click.echo(f"error: {item.error}", err=True)
+            failed += 1
+            continue
+        raw = dataclasses.replace(
+            item,
+            published=item.published or published,
+            outlet=item.outlet or outlet,
+            url=item.url or url,
+        )
+        try:
+            result = analyze_raw(raw, settings)
+        except WirewatchError as e:
+            if e.input is None:
+                e.input = raw.name
+            click.echo(f"error: {e}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            text = json.dumps(result.to_dict(), ensure_ascii=False, indent=None if len(items) > 1 else 2)
+            click.echo(text)
+        else:
+            click.echo(analysis_summary(result, paragraphs=None if full else 2))
+    if not items or failed == len(items):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@workers_option
+@click.option("--published", metavar="DATE", help="Publication date for inputs that carry none.")
+@click.option("--outlet", metavar="NAME", help="Outlet name for inputs that carry none.")
+@click.option("--example", is_flag=True, help="Also ingest the bundled example article.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per input, then a summary.")
+@click.option("--show", "show_articles", is_flag=True, help="Then print each stored article, read back from the db.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    db: str | None,
+    workers: int | None,
+    published: str | None,
+    outlet: str | None,
+    example: bool,
+    as_json: bool,
+    show_articles: bool,
+    quiet: bool,
+) -> None:
+    """Read SOURCES into the database: files, directories (recursive), - for stdin, http(s) URLs,
+    RSS/Atom feeds (file or URL) and JSONL files.
+
+    Every article is stored in its own transaction. Inputs already stored are reported unchanged and
+    nothing is written; bad inputs get a one-line error and the batch goes on. Exits 1 only when every
+    input failed.
+    """
+    from wirewatch.pipeline import Outcome, run_batch
+    from wirewatch.store import open_store
+
+    all_sources = list(sources) + ([str(example_path())] if example else [])
+    if not all_sources:
+        raise click.UsageError("give at least one SOURCE (file, directory, URL, feed or -), or --example", ctx)
+    settings = _settings(ctx, db=db, workers=workers)
+    with open_store(settings.db) as store, _progress(quiet) as bar:
+
+        def on_outcome(o: Outcome) -> None:
+            bar.update(1)
+            bar.set_postfix_str(o.status, refresh=False)
+            if as_json:
+                click.echo(json.dumps(_outcome_dict(o), ensure_ascii=False))
+            elif o.status == "failed":
+                bar.write(f"failed: {o.error}", file=sys.stderr)
+
+        report = run_batch(
+            all_sources, store, settings, published=published, outlet=outlet, on_outcome=on_outcome
+        )
+        _print_report(report, settings, as_json=as_json)
+        if show_articles and not as_json:
+            from wirewatch.render import analysis_summary
+
+            ids = dict.fromkeys(o.article_id for o in report.outcomes if o.article_id)
+            for article_id in ids:
+                stored = store.analysis(article_id)
+                if stored is not None:
+                    click.echo("")
+                    click.echo(analysis_summary(stored), nl=False)
+    if report.all_failed:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@workers_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def reprocess(ctx: click.Context, db: str | None, workers: int | None, quiet: bool) -> None:
+    """Run the pipeline again on every stored input (from its kept raw bytes), e.g. after an upgrade.
+
+    Articles whose analysis comes out the same are left untouched.
+    """
+    from wirewatch.pipeline import Outcome, run_batch
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db, workers=workers)
+    with open_store(settings.db) as store, _progress(quiet) as bar:
+
+        def on_outcome(o: Outcome) -> None:
+            bar.update(1)
+            if o.status == "failed":
+                bar.write(f"failed: {o.error}", file=sys.stderr)
+
+        report = run_batch(
+            [], store, settings, command="reprocess", raws=store.raw_documents(), force=True, on_outcome=on_outcome
+        )
+    _print_report(report, settings, as_json=False)
+    if report.all_failed:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--search", "-s", metavar="QUERY", help="Full-text search over titles and text (SQLite FTS5 syntax).")
+@click.option("--status", type=click.Choice(["ok", "failed", "skipped"]), help="Only articles with this status.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of article records (no text).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row (formula-safe).")
+@click.pass_context
+def articles(
+    ctx: click.Context,
+    db: str | None,
+    search: str | None,
+    status: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """List stored articles, newest ingest last."""
+    from wirewatch.render import articles_csv, articles_table
+    from wirewatch.store import open_store
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv", ctx)
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        rows = store.articles(search=search, status=status, limit=limit)
+    if as_json:
+        _echo_json([{k: r.get(k) for k in ARTICLE_FIELDS} for r in rows])
+    elif as_csv:
+        click.echo(articles_csv(rows, ARTICLE_FIELDS), nl=False)
+    else:
+        click.echo(articles_table(rows), nl=False)
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the stored Analysis JSON.")
+@click.option("--full", is_flag=True, help="Show every paragraph.")
+@click.pass_context
+def show(ctx: click.Context, article_id: str, db: str | None, as_json: bool, full: bool) -> None:
+    """Show one stored article: metadata, text and entities (ID may be a unique prefix)."""
+    from wirewatch.render import analysis_summary
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        result = store.analysis(article_id)
+    if result is None:
+        click.echo(f"error: {article_id}: no such article in {settings.db} (see `wirewatch articles`)", err=True)
+        sys.exit(1)
+    if as_json:
+        _echo_json(result.to_dict())
+    else:
+        click.echo(analysis_summary(result, paragraphs=None if full else 2))
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score the pipeline on a public gold set; prints one flat JSON object of metrics with --json."""
+
+
+@eval_group.command(name="extraction")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N pages (sorted by id).")
+@click.pass_context
+def eval_extraction(ctx: click.Context, directory: Path, as_json: bool, limit: int | None) -> None:
+    """Article-text extraction against a ScrapingHub-format set (ground-truth.json + html/*.html.gz).
+
+    Precision, recall and F1 are the benchmark's own: multisets of 4-gram token shingles per page,
+    averaged over pages.
+    """
+    from wirewatch.eval.extraction import evaluate
+
+    settings = _settings(ctx)
+    metrics = evaluate(directory, settings, limit=limit)
+    if as_json:
+        click.echo(json.dumps(metrics))
+    else:
+        for k, v in metrics.items():
+            click.echo(f"{k:<12} {v}")
+
+
+@main.command(name="settings")
+@click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
+@click.pass_context
+def settings_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Show every setting with its effective value (defaults → wirewatch.toml → WIREWATCH_* env)."""
+    import dataclasses
+
+    from wirewatch.settings import SETTINGS
+
+    settings = _settings(ctx)
+    values = dataclasses.asdict(settings)
+    if as_json:
+        _echo_json(values)
+        return
+    for s in SETTINGS:
+        click.echo(f"{s.name:<22} {values[s.name]!r:<30} {s.help}")
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _progress(quiet: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        desc="ingest",
+        unit=" input",
+        file=sys.stderr,
+        disable=quiet or None,  # None: off when stderr is not a terminal
+        dynamic_ncols=True,
+    )
+
+
+def _outcome_dict(o: Any) -> dict[str, Any]:
+    return {"input": o.name, "status": o.status, "id": o.article_id, "title": o.title, "error": o.error}
+
+
+def _print_report(report: Any, settings: Settings, *, as_json: bool) -> None:
+    counts = report.counts
+    if as_json:
+        summary = {"summary": counts, "seconds": round(report.seconds, 2), "db": settings.db}
+        click.echo(json.dumps(summary))
+        return
+    shown = [o for o in report.outcomes if o.status in {"new", "updated", "skipped"}]
+    for o in shown[:20]:
+        note = " (stored; not analysed: language)" if o.status == "skipped" else ""
+        click.echo(f"  {o.status:<8} {o.article_id}  {o.title or o.name}{note}")
+    if len(shown) > 20:
+        click.echo(f"  … and {len(shown) - 20} more (wirewatch articles --db {settings.db})")
+    failures = [o for o in report.outcomes if o.status == "failed"]
+    if failures:
+        click.echo(f"Failed ({len(failures)}):")
+        for o in failures:
+            click.echo(f"  {o.error}")
+    parts = ", ".join(f"{v} {k}" for k, v in counts.items() if v or k in {"new", "failed"})
+    click.echo(f"{len(report.outcomes)} inputs in {report.seconds:.1f}s: {parts} → {settings.db}")
