@@ -59,6 +59,15 @@ def db_option(f: F) -> F:
     )(f)
 
 
+def allow_private_option(f: F) -> F:
+    return click.option(
+        "--allow-private",
+        is_flag=True,
+        default=None,
+        help="Allow fetching private, loopback and link-local addresses (refused by default).",
+    )(f)
+
+
 def workers_option(f: F) -> F:
     return click.option(
         "--workers",
@@ -116,10 +125,12 @@ def main(verbose: int) -> None:
 @click.option("--url", metavar="URL", help="The page's address, when SOURCE is a file (sets the article id).")
 @click.option("--json", "as_json", is_flag=True, help="Print the Analysis JSON (docs/data_format.md).")
 @click.option("--full", is_flag=True, help="Show every paragraph in the readable summary.")
+@allow_private_option
 @click.pass_context
 def analyze(
     ctx: click.Context,
     source: str,
+    allow_private: bool | None,
     published: str | None,
     outlet: str | None,
     url: str | None,
@@ -136,7 +147,7 @@ def analyze(
     from wirewatch.pipeline import analyze_raw
     from wirewatch.render import analysis_summary
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, allow_private=allow_private)
     failed = 0
     items = list(read_sources([source], settings))
     for item in items:
@@ -171,6 +182,7 @@ def analyze(
 @click.argument("sources", nargs=-1)
 @db_option
 @workers_option
+@allow_private_option
 @click.option("--published", metavar="DATE", help="Publication date for inputs that carry none.")
 @click.option("--outlet", metavar="NAME", help="Outlet name for inputs that carry none.")
 @click.option("--example", is_flag=True, help="Also ingest the bundled example article.")
@@ -183,6 +195,7 @@ def ingest(
     sources: tuple[str, ...],
     db: str | None,
     workers: int | None,
+    allow_private: bool | None,
     published: str | None,
     outlet: str | None,
     example: bool,
@@ -203,7 +216,7 @@ def ingest(
     all_sources = list(sources) + ([str(example_path())] if example else [])
     if not all_sources:
         raise click.UsageError("give at least one SOURCE (file, directory, URL, feed or -), or --example", ctx)
-    settings = _settings(ctx, db=db, workers=workers)
+    settings = _settings(ctx, db=db, workers=workers, allow_private=allow_private)
     with open_store(settings.db) as store, _progress(quiet) as bar:
 
         def on_outcome(o: Outcome) -> None:

@@ -24,6 +24,7 @@ import wirewatch
 from wirewatch.errors import InputError, WirewatchError
 from wirewatch.records import Analysis, RawDocument
 from wirewatch.settings import Settings
+from wirewatch.store.base import Store
 
 __all__ = [
     "STAGES",
@@ -198,7 +199,7 @@ def _result(fut: Future[Analysis | WirewatchError], pending: Any) -> Analysis | 
 
 def run_batch(
     sources: Iterable[str],
-    store: Any,
+    store: Store,
     settings: Settings,
     *,
     command: str = "ingest",
@@ -238,7 +239,7 @@ def run_batch(
                     item, published=item.published or published, outlet=item.outlet or outlet
                 )
             if not force:
-                known = store.known_raw(item.sha256)
+                known = store.known_raw(item)
                 if known is not None:
                     emit(Outcome(item.name, "unchanged", article_id=known))
                     continue
@@ -249,7 +250,7 @@ def run_batch(
             if isinstance(result, WirewatchError):
                 if result.input is None:
                     result.input = raw.name
-                store.save_failure(raw.name, result, raw.data, run_id, url=raw.url)
+                store.save_failure(raw.name, result, raw.data, run_id, url=raw.url, raw=raw)
                 emit(Outcome(raw.name, "failed", error=str(result)))
                 continue
             status = store.save_analysis(result, raw, run_id)

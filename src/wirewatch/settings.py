@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "user_agent",
         str,
-        "wirewatch/{version} (+https://github.com/wirewatch/wirewatch; news claim extraction)",
+        "wirewatch/{version} (conflict-news analysis; python-httpx)",
         "User-Agent header sent when fetching.",
     ),
     Setting("per_host_concurrency", int, 2, "Most requests in flight at once to one host."),

@@ -1,0 +1,175 @@
+"""The :class:`Store` interface every database backend implements, and helpers they share.
+
+The stages and the CLI talk only to :class:`Store`; ``open_store`` picks the backend from the URL. A backend
+keeps four promises:
+
+- **Nothing is lost**: raw input bytes are kept (content-addressed), and a failed input is stored with its
+  error, never over an article that was stored fine.
+- **Idempotent**: saving the same analysis again returns ``"unchanged"`` and writes nothing.
+- **One transaction per article**: an article, its entities and its search index entry appear together or
+  not at all, even if the process is killed mid-save.
+- **Provenance**: every article row records the producer (wirewatch and model versions) and the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from wirewatch.errors import WirewatchError
+from wirewatch.records import Analysis, RawDocument
+
+__all__ = [
+    "ARTICLE_FIELDS",
+    "ARTICLE_STATUSES",
+    "SaveResult",
+    "Store",
+    "dumps_json",
+    "failure_article_id",
+    "utc_now",
+]
+
+SaveResult = Literal["new", "updated", "unchanged"]
+
+ARTICLE_STATUSES: tuple[str, ...] = ("ok", "failed", "skipped")
+
+#: The keys of each dict :meth:`Store.articles` returns, in order (``articles --json``).
+ARTICLE_FIELDS: tuple[str, ...] = (
+    "id",
+    "external_id",
+    "url",
+    "outlet",
+    "title",
+    "published",
+    "language",
+    "status",
+    "error",
+    "duplicate_of",
+    "ingested_at",
+)
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with microseconds, e.g. ``2024-06-01T12:00:00.000000Z``.
+
+    One fixed width, so the strings sort in time order.
+    """
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def dumps_json(value: Any) -> str:
+    """Canonical JSON for storage: sorted keys, compact, UTF-8 kept, no NaN (so ``json_valid`` holds).
+
+    Values JSON doesn't know (paths, sets) are written with ``str``.
+    """
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, default=str
+    )
+
+
+def failure_article_id(name: str, data: bytes | None, url: str | None) -> str:
+    """The id of the ``failed`` article row for an input: sha256 of the URL, else the bytes, else the name.
+
+    Empty bytes count as no bytes, so two different empty files don't share one row.
+    """
+    if url:
+        basis = url.encode("utf-8")
+    elif data:
+        basis = data
+    else:
+        basis = name.encode("utf-8")
+    return hashlib.sha256(basis).hexdigest()[:16]
+
+
+class Store(ABC):
+    """A wirewatch database. Use as a context manager, or call :meth:`close`."""
+
+    @abstractmethod
+    def start_run(self, command: str, producer: dict[str, str], settings: dict[str, object]) -> int:
+        """Record the start of a command (``ingest``, ``reprocess``, ...) and return the run id."""
+
+    @abstractmethod
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        """Record that run ``run_id`` ended, with its counts (new, updated, unchanged, failed, ...)."""
+
+    @abstractmethod
+    def known_raw(self, raw: str | RawDocument) -> str | None:
+        """The id of an article (status ok or skipped) stored from exactly these bytes, else ``None``.
+
+        Given a sha256, any article from those bytes counts. Given the :class:`RawDocument`, the input's
+        own details (url, external_id, title, published, outlet, kind, ...; not its name) must match too:
+        two JSONL records with the same text but different URLs are different articles. Prefer this form.
+        """
+
+    @abstractmethod
+    def save_analysis(self, analysis: Analysis, raw: RawDocument, run_id: int) -> SaveResult:
+        """Store one analysed article with its raw input in one transaction.
+
+        Returns ``"new"`` (no row, or only a ``failed`` row, had this id), ``"updated"`` (the text or the
+        analysis changed; entities are replaced) or ``"unchanged"`` (nothing written at all).
+        """
+
+    @abstractmethod
+    def save_failure(
+        self,
+        name: str,
+        error: WirewatchError,
+        data: bytes | None,
+        run_id: int,
+        *,
+        url: str | None = None,
+        raw: RawDocument | None = None,
+    ) -> None:
+        """Store a per-document failure: an ``errors`` row, the raw bytes if any, and a ``failed`` article.
+
+        The article id is :func:`failure_article_id`; an ``ok`` or ``skipped`` article with that id is left
+        as it is. ``raw``, when the input was read, gives the input's kind and metadata for ``reprocess``.
+        """
+
+    @abstractmethod
+    def articles(
+        self, *, search: str | None = None, status: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Article summaries (:data:`ARTICLE_FIELDS`), ordered by ``ingested_at`` then ``id``.
+
+        ``search`` is a full-text query over title and text; ``status`` one of :data:`ARTICLE_STATUSES`.
+        """
+
+    @abstractmethod
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article summary (as in :meth:`articles`) by id or unique id prefix, else ``None``."""
+
+    @abstractmethod
+    def analysis(self, article_id: str) -> Analysis | None:
+        """The stored :class:`Analysis` by id or unique id prefix (≥ 6 characters).
+
+        ``None`` when there is no such article, or it failed (see :meth:`article` for its error).
+        """
+
+    @abstractmethod
+    def raw_documents(self) -> Iterator[RawDocument]:
+        """Every stored input rebuilt as a :class:`RawDocument`, in the order first stored (for reprocess)."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Row counts: articles (and by status), raw_blobs, entities, errors, runs."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection; the store can't be used afterwards. Closing twice is fine."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

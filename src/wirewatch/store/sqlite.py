@@ -1,0 +1,522 @@
+"""The SQLite store: one file, WAL mode, Datasette-compatible tables, FTS5 search.
+
+Every write is one explicit transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) on a connection in autocommit
+mode (``isolation_level=None``), so an article, its raw bytes, its entities and its search-index entry are
+stored together or not at all. The tables are described in ``docs/store.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from wirewatch.errors import StoreError, UsageError, WirewatchError
+from wirewatch.records import Analysis, RawDocument
+from wirewatch.store.base import (
+    ARTICLE_FIELDS,
+    ARTICLE_STATUSES,
+    SaveResult,
+    Store,
+    dumps_json,
+    failure_article_id,
+    utc_now,
+)
+from wirewatch.store.fts import quote_terms
+from wirewatch.store.schema import migrate
+
+__all__ = ["BUSY_TIMEOUT_MS", "SqliteStore"]
+
+#: How long a write waits for another process's write to finish before "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+_SUMMARY_COLUMNS = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
+_META_KEYS = ("external_id", "title", "published", "outlet")
+_INPUT_KEYS = ("name", "kind", "url", *_META_KEYS, "content_type", "record_format")
+
+
+class SqliteStore(Store):
+    """A wirewatch database in one SQLite file (or ``":memory:"``, for tests).
+
+    Opening checks the path, sets WAL mode, foreign keys and a busy timeout, and applies pending
+    migrations. Any problem is a one-line :class:`StoreError` naming the path.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        _check_path(self.path)
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as e:
+            raise _store_error(e, self.path) from e
+        try:
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            _check_is_wirewatch(self._conn, self.path)
+            if self.path != ":memory:":
+                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StoreError(f"can't switch the database to WAL mode (got {mode})", input=self.path)
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._conn, where=self.path)
+        except sqlite3.Error as e:
+            self._conn.close()
+            raise _store_error(e, self.path) from e
+        except BaseException:
+            self._conn.close()
+            raise
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection, for read-only queries (exports, tests). Don't write through it."""
+        return self._conn
+
+    # -- runs --------------------------------------------------------------------------------------
+
+    def start_run(self, command: str, producer: dict[str, str], settings: dict[str, object]) -> int:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs (command, started_at, producer, settings) VALUES (?, ?, ?, ?)",
+                (command, utc_now(), dumps_json(producer), dumps_json(settings)),
+            )
+            run_id = cursor.lastrowid
+        assert run_id is not None
+        return run_id
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE runs SET finished_at = ?, counts = ? WHERE id = ?",
+                (utc_now(), dumps_json(counts), run_id),
+            )
+            if cursor.rowcount != 1:
+                raise StoreError(f"no run with id {run_id}", input=self.path)
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def known_raw(self, raw: str | RawDocument) -> str | None:
+        sha256 = raw if isinstance(raw, str) else raw.sha256
+        sql = (
+            "SELECT a.id FROM article_inputs i JOIN articles a ON a.id = i.article_id "
+            "WHERE i.raw_sha256 = ? AND a.status IN ('ok', 'skipped')"
+        )
+        params: tuple[str, ...] = (sha256,)
+        if not isinstance(raw, str):
+            sql += " AND i.input_key = ?"
+            params = (sha256, _input_key(_input_meta(raw)))
+        row = self._read(sql + " ORDER BY i.first_seen, a.id LIMIT 1", params).fetchone()
+        return str(row["id"]) if row else None
+
+    def save_analysis(self, analysis: Analysis, raw: RawDocument, run_id: int) -> SaveResult:
+        article = analysis.article
+        if not article.id:
+            raise StoreError("can't store an article without an id", input=raw.name)
+        try:
+            analysis_json = dumps_json(analysis.to_dict())
+        except ValueError as e:  # NaN or infinity somewhere in the analysis
+            raise StoreError(
+                f"analysis of article {article.id} is not valid JSON: {e}", input=raw.name
+            ) from e
+        text_sha256 = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        status = "skipped" if analysis.skipped else "ok"
+        raw_sha256 = raw.sha256
+        with self._transaction(raw.name) as conn:
+            old = conn.execute(
+                "SELECT status, text_sha256, analysis, raw_sha256 FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
+            if (
+                old is not None
+                and old["status"] == status
+                and old["text_sha256"] == text_sha256
+                and old["analysis"] == analysis_json
+                and old["raw_sha256"] == raw_sha256
+            ):
+                return "unchanged"
+            now = utc_now()
+            self._insert_blob(conn, raw.data, raw_sha256, raw, now)
+            producer = analysis.producer or self._run_producer(conn, run_id)
+            values: dict[str, Any] = {
+                "external_id": article.external_id,
+                "url": article.url,
+                "outlet": article.outlet,
+                "title": article.title,
+                "published": article.published,
+                "language": article.language,
+                "authors": dumps_json(list(article.authors)),
+                "text": article.text,
+                "status": status,
+                "error": None,
+                "skipped_stages": dumps_json(analysis.skipped),
+                "extractor": article.extractor,
+                "encoding": article.encoding,
+                "raw_sha256": raw_sha256,
+                "source_name": article.source_name or raw.name,
+                "text_sha256": text_sha256,
+                "analysis": analysis_json,
+                "producer": dumps_json(producer),
+                "input": dumps_json(_input_meta(raw)),
+                "run_id": run_id,
+                "updated_at": now,
+            }
+            if old is None or old["status"] == "failed":
+                values["ingested_at"] = now
+            if old is None:
+                _insert(conn, "articles", {"id": article.id, **values})
+            else:
+                assignments = ", ".join(f"{name} = ?" for name in values)
+                conn.execute(
+                    f"UPDATE articles SET {assignments} WHERE id = ?", (*values.values(), article.id)
+                )
+                conn.execute("DELETE FROM entities WHERE article_id = ?", (article.id,))
+            self._insert_entities(conn, analysis)
+            conn.execute(
+                "INSERT OR IGNORE INTO article_inputs (raw_sha256, input_key, article_id, first_seen) "
+                "VALUES (?, ?, ?, ?)",
+                (raw_sha256, _input_key(_input_meta(raw)), article.id, now),
+            )
+        return "new" if old is None or old["status"] == "failed" else "updated"
+
+    def save_failure(
+        self,
+        name: str,
+        error: WirewatchError,
+        data: bytes | None,
+        run_id: int,
+        *,
+        url: str | None = None,
+        raw: RawDocument | None = None,
+    ) -> None:
+        article_id = failure_article_id(name, data, url)
+        raw_sha256 = hashlib.sha256(data).hexdigest() if data is not None else None
+        message = str(error)
+        meta = _input_meta(raw) if raw is not None else _guessed_input(name, data, url)
+        with self._transaction(name) as conn:
+            now = utc_now()
+            if data is not None and raw_sha256 is not None:
+                self._insert_blob(conn, data, raw_sha256, raw, now, guessed=meta)
+            _insert(
+                conn,
+                "errors",
+                {
+                    "run_id": run_id,
+                    "input_name": name,
+                    "url": url,
+                    "raw_sha256": raw_sha256,
+                    "article_id": article_id,
+                    "code": error.code,
+                    "message": error.message,
+                    "created_at": now,
+                },
+            )
+            old = conn.execute(
+                "SELECT status, error, raw_sha256 FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if old is None:
+                _insert(
+                    conn,
+                    "articles",
+                    {
+                        "id": article_id,
+                        "url": url,
+                        "status": "failed",
+                        "error": message,
+                        "raw_sha256": raw_sha256,
+                        "source_name": name,
+                        "producer": dumps_json(self._run_producer(conn, run_id)),
+                        "input": dumps_json(meta),
+                        "run_id": run_id,
+                        "ingested_at": now,
+                        "updated_at": now,
+                    },
+                )
+            elif old["status"] == "failed" and (old["error"], old["raw_sha256"]) != (message, raw_sha256):
+                conn.execute(
+                    "UPDATE articles SET error = ?, raw_sha256 = ?, source_name = ?, input = ?, run_id = ?, "
+                    "producer = ?, updated_at = ? WHERE id = ?",
+                    (
+                        message,
+                        raw_sha256,
+                        name,
+                        dumps_json(meta),
+                        run_id,
+                        dumps_json(self._run_producer(conn, run_id)),
+                        now,
+                        article_id,
+                    ),
+                )
+            # an ok or skipped article with this id is stored data: a failure never replaces it
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def articles(
+        self, *, search: str | None = None, status: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        if status is not None and status not in ARTICLE_STATUSES:
+            raise UsageError(f"status must be one of {', '.join(ARTICLE_STATUSES)}, not {status!r}")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise UsageError(f"limit must be a whole number ≥ 0, not {limit!r}")
+        where: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            where.append("a.status = ?")
+            params.append(status)
+        if search is not None and search.strip():
+            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        sql = (
+            f"SELECT {_SUMMARY_COLUMNS} FROM articles a"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.ingested_at, a.id LIMIT ?"
+        )
+        tail = [-1 if limit is None else limit]
+        if search is None or not search.strip():
+            return [dict(row) for row in self._read(sql, (*params, *tail))]
+        try:
+            rows = self._conn.execute(sql, (*params, search, *tail)).fetchall()
+        except sqlite3.OperationalError:
+            quoted = quote_terms(search)
+            if quoted is None:
+                return []
+            try:
+                rows = self._conn.execute(sql, (*params, quoted, *tail)).fetchall()
+            except sqlite3.OperationalError as e:
+                raise StoreError(f"can't search for {search!r}: {e}", input=self.path) from e
+        return [dict(row) for row in rows]
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        found = self._resolve_id(article_id)
+        if found is None:
+            return None
+        row = self._read(f"SELECT {_SUMMARY_COLUMNS} FROM articles a WHERE a.id = ?", (found,)).fetchone()
+        return None if row is None else dict(row)
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        found = self._resolve_id(article_id)
+        if found is None:
+            return None
+        row = self._read("SELECT analysis FROM articles WHERE id = ?", (found,)).fetchone()
+        if row is None or row["analysis"] is None:
+            return None
+        return Analysis.from_dict(json.loads(row["analysis"]))
+
+    def raw_documents(self) -> Iterator[RawDocument]:
+        # Take the list first, then fetch each blob: the caller may write (reprocess) while iterating.
+        plan: list[tuple[str, dict[str, Any]]] = []
+        blobs = self._read(
+            "SELECT sha256, kind, content_type, record_format, first_name, url, meta "
+            "FROM raw_blobs ORDER BY stored_at, rowid"
+        ).fetchall()
+        for blob in blobs:
+            inputs = [
+                json.loads(row["input"])
+                for row in self._read(
+                    "SELECT input FROM articles WHERE raw_sha256 = ? AND input IS NOT NULL "
+                    "ORDER BY ingested_at, id",
+                    (blob["sha256"],),
+                )
+            ]
+            if not inputs:  # bytes that only an older version of an article came from: nothing to redo
+                continue
+            seen: set[str] = set()
+            for meta in inputs:
+                key = _input_key(meta)
+                if key not in seen:
+                    seen.add(key)
+                    plan.append((blob["sha256"], meta))
+        for sha256, meta in plan:
+            row = self._read("SELECT data FROM raw_blobs WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is None:  # cannot happen while blobs are never deleted; be safe
+                continue
+            yield RawDocument(
+                name=meta.get("name") or sha256,
+                data=bytes(row["data"]),
+                kind=meta.get("kind") or "text",
+                url=meta.get("url"),
+                external_id=meta.get("external_id"),
+                title=meta.get("title"),
+                published=meta.get("published"),
+                outlet=meta.get("outlet"),
+                content_type=meta.get("content_type"),
+                record_format=meta.get("record_format"),
+            )
+
+    def counts(self) -> dict[str, int]:
+        result = {"articles": 0, **{status: 0 for status in ARTICLE_STATUSES}}
+        for row in self._read("SELECT status, count(*) AS n FROM articles GROUP BY status"):
+            result[row["status"]] = row["n"]
+            result["articles"] += row["n"]
+        for table in ("raw_blobs", "entities", "errors", "runs"):
+            result[table] = self._read(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return result
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._conn.close()
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, what: str | None = None) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rollback on any exception; sqlite errors become StoreError."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _store_error(e, self.path, what) from e
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.Error as e:
+            raise _store_error(e, self.path) from e
+
+    def _resolve_id(self, article_id: str) -> str | None:
+        """An exact id, else the one id starting with ``article_id`` (≥ 6 characters), else None."""
+        if self._read("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            return article_id
+        if len(article_id) < 6:
+            return None
+        rows = self._read(
+            "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+            (article_id, article_id + "\U0010ffff"),
+        ).fetchall()
+        if len(rows) > 1:
+            raise StoreError(
+                f"article id prefix {article_id!r} is ambiguous ({rows[0]['id']}, {rows[1]['id']}, ...); "
+                "give more characters",
+                input=self.path,
+            )
+        return str(rows[0]["id"]) if rows else None
+
+    def _run_producer(self, conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
+        row = conn.execute("SELECT producer FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run with id {run_id}; call start_run first", input=self.path)
+        producer: dict[str, Any] = json.loads(row["producer"])
+        return producer
+
+    @staticmethod
+    def _insert_blob(
+        conn: sqlite3.Connection,
+        data: bytes,
+        sha256: str,
+        raw: RawDocument | None,
+        now: str,
+        *,
+        guessed: dict[str, Any] | None = None,
+    ) -> None:
+        meta = _input_meta(raw) if raw is not None else (guessed or {})
+        conn.execute(
+            "INSERT INTO raw_blobs (sha256, data, size, kind, content_type, record_format, first_name, url, "
+            "meta, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+            (
+                sha256,
+                data,
+                len(data),
+                meta.get("kind"),
+                meta.get("content_type"),
+                meta.get("record_format"),
+                meta.get("name"),
+                meta.get("url"),
+                dumps_json({k: meta.get(k) for k in _META_KEYS}),
+                now,
+            ),
+        )
+
+    @staticmethod
+    def _insert_entities(conn: sqlite3.Connection, analysis: Analysis) -> None:
+        conn.executemany(
+            'INSERT INTO entities (article_id, seq, label, start, "end", text, kind, country, name) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (analysis.article.id, seq, e.label, e.start, e.end, e.text, e.kind, e.country, e.name)
+                for seq, e in enumerate(analysis.entities)
+            ],
+        )
+
+
+def _insert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values()))
+
+
+def _input_meta(raw: RawDocument) -> dict[str, Any]:
+    """What the input said about itself: enough to rebuild the RawDocument (with the bytes)."""
+    return {key: getattr(raw, key) for key in _INPUT_KEYS}
+
+
+def _input_key(meta: dict[str, Any]) -> str:
+    """An input's identity apart from its name: the same bytes and details under another path are the same."""
+    return dumps_json({key: meta.get(key) for key in _INPUT_KEYS if key != "name"})
+
+
+def _guessed_input(name: str, data: bytes | None, url: str | None) -> dict[str, Any]:
+    """Input details for a failure reported without its RawDocument; the kind is sniffed from the bytes."""
+    head = (data or b"")[:2048].lstrip().lower()
+    kind = "html" if head.startswith(b"<") or b"<html" in head else "text"
+    return {**dict.fromkeys(_INPUT_KEYS), "name": name, "kind": kind, "url": url}
+
+
+def _check_path(path: str) -> None:
+    if path == ":memory:":
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError(
+            "is a folder, not a database file; give a file path such as DIR/wirewatch.db", input=path
+        )
+    if not p.parent.is_dir():
+        raise StoreError(
+            f"folder {str(p.parent)!r} does not exist; create it or give another path", input=path
+        )
+    if p.exists() and not os.access(p, os.R_OK | os.W_OK):
+        raise StoreError("can't read and write this file; check its permissions", input=path)
+    if not p.exists() and not os.access(p.parent, os.W_OK | os.X_OK):
+        raise StoreError("can't create the database here; the folder is not writable", input=path)
+
+
+def _check_is_wirewatch(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a SQLite file that holds someone else's tables (it would get ours mixed in)."""
+    names = {
+        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
+    if names and "schema_migrations" not in names:
+        raise StoreError(
+            "is a SQLite database but not a wirewatch one (no schema_migrations table); give another path",
+            input=path,
+        )
+
+
+def _store_error(e: sqlite3.Error, path: str, what: str | None = None) -> StoreError:
+    """A one-line StoreError for a sqlite3 error, saying what to do where we know."""
+    text = str(e)
+    about = f" (storing {what})" if what else ""
+    if "file is not a database" in text or "database disk image is malformed" in text:
+        message = f"not a SQLite database, or a damaged one ({text}); give another path"
+    elif "readonly" in text or "unable to open" in text:
+        message = f"can't write the database ({text}); check the path and its permissions"
+    elif "locked" in text or "busy" in text:
+        message = f"the database is busy ({text}): another wirewatch is writing to it; try again"
+    else:
+        message = f"database error{about}: {text}"
+    return StoreError(message, input=path)
