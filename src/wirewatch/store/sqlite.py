@@ -328,6 +328,8 @@ class SqliteStore(Store):
                 continue
             seen: set[str] = set()
             for meta in inputs:
+                if meta.get("replayable") is False:
+                    continue
                 key = _input_key(meta)
                 if key not in seen:
                     seen.add(key)
@@ -474,7 +476,9 @@ def _guessed_input(name: str, data: bytes | None, url: str | None) -> dict[str, 
     """Input details for a failure reported without its RawDocument; the kind is sniffed from the bytes."""
     head = (data or b"")[:2048].lstrip().lower()
     kind = "html" if head.startswith(b"<") or b"<html" in head else "text"
-    return {**dict.fromkeys(_INPUT_KEYS), "name": name, "kind": kind, "url": url}
+    # The reader rejected these bytes before they became a RawDocument (corrupt gzip, bad JSONL line...):
+    # they are kept, but replaying them through the extractor would only guess, so reprocess skips them.
+    return {**dict.fromkeys(_INPUT_KEYS), "name": name, "kind": kind, "url": url, "replayable": False}
 
 
 def _check_path(path: str) -> None:
