@@ -62,12 +62,16 @@ def test_example_entity_fixes(example: dict[str, Any]) -> None:
         by_text.setdefault(e["text"], []).append(e)
     assert {e["label"] for e in by_text["Kursk"]} == {"GPE"}
     assert [(e["label"], e["kind"]) for e in by_text["LIGA"]] == [("ORG", "outlet")]
-    assert [(e["label"], e["kind"], e["country"]) for e in by_text["Interfax-Ukraine"]] == [("ORG", "outlet", "UA")]
+    assert [(e["label"], e["kind"], e["country"]) for e in by_text["Interfax-Ukraine"]] == [
+        ("ORG", "outlet", "UA")
+    ]
     suspilne = by_text["Suspilne"]
     assert suspilne and all(e["label"] == "ORG" and e["kind"] == "outlet" for e in suspilne)
     # "Russia‘s" with a curly apostrophe: the entity is "Russia", the possessive split off
     start = text.index("Russia‘s Kursk")
-    assert any(e["start"] == start and e["end"] == start + len("Russia") and e["label"] == "GPE" for e in ents)
+    assert any(
+        e["start"] == start and e["end"] == start + len("Russia") and e["label"] == "GPE" for e in ents
+    )
     assert not any(e["text"].endswith(("‘s", "’s")) for e in ents)
 
 
@@ -85,7 +89,8 @@ def _dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         out = {
             "articles": con.execute(
-                "SELECT id, url, title, published, language, status, text, error, raw_sha256 FROM articles ORDER BY id"
+                "SELECT id, url, title, published, language, status, text, error, raw_sha256 "
+                "FROM articles ORDER BY id"
             ).fetchall(),
             "entities": con.execute(
                 'SELECT article_id, seq, label, start, "end", text, kind, country FROM entities '
@@ -116,7 +121,8 @@ def batch(tmp_path: Path, fixtures: Path, example_text: str) -> Path:
                 "title": "Drone strike hits Odesa port",
                 "published": "2024-05-02",
                 "outlet": "Example Wire",
-                "text": "A drone strike hit grain storage at the port of Odesa on Thursday, regional officials "
+                "text": "A drone strike hit grain storage at the port of Odesa on Thursday, "
+                "regional officials "
                 "said. No casualties were reported.\n\nThe Ukrainian navy said it had shot down two drones "
                 "over the Black Sea.",
             }
@@ -153,7 +159,10 @@ def test_ingest_batch_stores_good_inputs_and_names_each_failure(tmp_path: Path, 
     assert ok["Drone strike hits Odesa port"]["outlet"] == "Example Wire"
     kharkiv = [r for r in rows if (r["title"] or "").startswith("Shelling damages power station")]
     # the page and its edited gzip copy share the canonical URL, so they are one article, stored once
-    assert len(kharkiv) == 1 and kharkiv[0]["url"] == "https://news.example.org/world/kharkiv-shelling-power-station"
+    assert (
+        len(kharkiv) == 1
+        and kharkiv[0]["url"] == "https://news.example.org/world/kharkiv-shelling-power-station"
+    )
     assert sum(r["status"] == "failed" for r in rows) == 5
     assert all(r["error"] for r in rows if r["status"] == "failed")
 
@@ -220,10 +229,12 @@ def test_articles_search_and_csv(tmp_path: Path, batch: Path) -> None:
     db = tmp_path / "w.db"
     run("ingest", str(batch), "--db", str(db))
     found = json.loads(run("articles", "--db", str(db), "--search", "Suspilne", "--json").stdout)
-    assert [r["title"] for r in found] == ["North Korean Troops Desert Russian Frontline Positions in Ukraine: Reports"]
-    assert json.loads(run("articles", "--db", str(db), "--search", "Odesa", "--json").stdout)[0]["external_id"] == (
-        "wire-1"
-    )
+    assert [r["title"] for r in found] == [
+        "North Korean Troops Desert Russian Frontline Positions in Ukraine: Reports"
+    ]
+    assert json.loads(run("articles", "--db", str(db), "--search", "Odesa", "--json").stdout)[0][
+        "external_id"
+    ] == ("wire-1")
     bad_query = run("articles", "--db", str(db), "--search", '"unbalanced')
     assert bad_query.exit_code in (0, 1) and "Traceback" not in bad_query.output
     csv_text = run("articles", "--db", str(db), "--csv").stdout

@@ -8,15 +8,19 @@ from wirewatch.render import analysis_summary, articles_csv, csv_safe
 
 
 def test_csv_cells_never_start_a_formula() -> None:
-    assert csv_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert csv_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert csv_safe("+7") == "'+7" and csv_safe("@SUM(A1)") == "'@SUM(A1)" and csv_safe("-1") == "'-1"
     assert csv_safe("Kyiv") == "Kyiv" and csv_safe(None) == ""
-    rows = list(csv.reader(io.StringIO(articles_csv([{"id": "a", "title": "=cmd|' /C calc'!A0"}], ["id", "title"]))))
+    rows = list(
+        csv.reader(io.StringIO(articles_csv([{"id": "a", "title": "=cmd|' /C calc'!A0"}], ["id", "title"])))
+    )
     assert rows == [["id", "title"], ["a", "'=cmd|' /C calc'!A0"]]
 
 
 def test_summary_groups_entities_and_says_what_was_skipped() -> None:
-    art = Article(id="0123456789abcdef", text="Para one.\n\nPara two.\n\nPara three.", title="T", language="en")
+    art = Article(
+        id="0123456789abcdef", text="Para one.\n\nPara two.\n\nPara three.", title="T", language="en"
+    )
     ents = (
         Entity("ORG", 0, 4, "Para", kind="outlet", country="UA"),
         Entity("ORG", 11, 15, "Para", kind="outlet", country="UA"),

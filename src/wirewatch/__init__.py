@@ -1,9 +1,10 @@
-"""wirewatch: conflict news into an auditable record of who claims what, citing whom, how sure, where and when.
+"""wirewatch: conflict news into an auditable record of who claims what, citing whom, how sure, where
+and when.
 
 The library API::
 
     from wirewatch import analyze, open_store
-    analysis = analyze(html_or_text, url=..., published="2024-10-16")   # -> Analysis (see docs/data_format.md)
+    analysis = analyze(html_or_text, url=..., published="2024-10-16")  # -> Analysis, docs/data_format.md
     with open_store("wirewatch.db") as store:
         store.articles(search="Suspilne")
 """

@@ -187,7 +187,9 @@ def analyze(
 @click.option("--outlet", metavar="NAME", help="Outlet name for inputs that carry none.")
 @click.option("--example", is_flag=True, help="Also ingest the bundled example article.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per input, then a summary.")
-@click.option("--show", "show_articles", is_flag=True, help="Then print each stored article, read back from the db.")
+@click.option(
+    "--show", "show_articles", is_flag=True, help="Then print each stored article, read back from the db."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
 def ingest(
@@ -215,7 +217,9 @@ def ingest(
 
     all_sources = list(sources) + ([str(example_path())] if example else [])
     if not all_sources:
-        raise click.UsageError("give at least one SOURCE (file, directory, URL, feed or -), or --example", ctx)
+        raise click.UsageError(
+            "give at least one SOURCE (file, directory, URL, feed or -), or --example", ctx
+        )
     settings = _settings(ctx, db=db, workers=workers, allow_private=allow_private)
     with open_store(settings.db) as store, _progress(quiet) as bar:
 
@@ -266,7 +270,13 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, quiet: bo
                 bar.write(f"failed: {o.error}", file=sys.stderr)
 
         report = run_batch(
-            [], store, settings, command="reprocess", raws=store.raw_documents(), force=True, on_outcome=on_outcome
+            [],
+            store,
+            settings,
+            command="reprocess",
+            raws=store.raw_documents(),
+            force=True,
+            on_outcome=on_outcome,
         )
     _print_report(report, settings, as_json=False)
     if report.all_failed:
@@ -275,8 +285,12 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, quiet: bo
 
 @main.command()
 @db_option
-@click.option("--search", "-s", metavar="QUERY", help="Full-text search over titles and text (SQLite FTS5 syntax).")
-@click.option("--status", type=click.Choice(["ok", "failed", "skipped"]), help="Only articles with this status.")
+@click.option(
+    "--search", "-s", metavar="QUERY", help="Full-text search over titles and text (SQLite FTS5 syntax)."
+)
+@click.option(
+    "--status", type=click.Choice(["ok", "failed", "skipped"]), help="Only articles with this status."
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of article records (no text).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row (formula-safe).")
@@ -322,7 +336,9 @@ def show(ctx: click.Context, article_id: str, db: str | None, as_json: bool, ful
     with open_store(settings.db) as store:
         result = store.analysis(article_id)
     if result is None:
-        click.echo(f"error: {article_id}: no such article in {settings.db} (see `wirewatch articles`)", err=True)
+        click.echo(
+            f"error: {article_id}: no such article in {settings.db} (see `wirewatch articles`)", err=True
+        )
         sys.exit(1)
     if as_json:
         _echo_json(result.to_dict())

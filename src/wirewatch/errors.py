@@ -3,7 +3,7 @@
 Hierarchy::
 
     WirewatchError            base; ``code`` (e.g. "W101"), ``input`` (the path/URL it concerns, if any)
-    ├── InputError            W1xx  an input can't be read or makes no sense (empty, binary, too big, bad JSON)
+    ├── InputError            W1xx  an input can't be read or makes no sense (empty, binary, too big)
     ├── FetchError            W2xx  a URL can't or may not be fetched (scheme, private address, timeout, size)
     ├── ExtractionError       W3xx  no article text could be found in a page
     ├── StoreError            W4xx  the database can't be opened or written

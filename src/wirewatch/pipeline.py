@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -55,7 +56,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("geo", requires=("doc", "entities"), assigns=("places",), language_bound=True),
     Stage("events", requires=("doc", "claims", "places"), assigns=("events",), language_bound=True),
 )
-"""Stages in run order. ``claims``, ``geo`` and ``events`` are declared but not built yet: they add empty lists."""
+"""Stages in run order; ``claims``, ``geo`` and ``events`` are declared, not built: they add empty lists."""
 
 BUILT_STAGES = frozenset({"ingest", "nlp"})
 
@@ -82,7 +83,7 @@ def producer(settings: Settings) -> dict[str, str]:
     return {
         "wirewatch": wirewatch.__version__,
         "spacy": version("spacy"),
-        "spacy_model": nlp.model_version(nlp.load(settings.spacy_model)),
+        "spacy_model": nlp.model_version_of(settings.spacy_model),
         "trafilatura": version("trafilatura"),
     }
 
@@ -174,8 +175,13 @@ def _analyses(
             yield raw, _safe_analyze(raw, settings)
         return
     limit = settings.workers * 4
+    # spawn, not fork: the reader runs fetch threads, which fork would copy mid-flight, and a forked worker
+    # would also inherit (and be charged for) whatever memory the parent holds.
     with ProcessPoolExecutor(
-        max_workers=settings.workers, initializer=_worker_init, initargs=(settings,)
+        max_workers=settings.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(settings,),
     ) as pool:
         pending: dict[Future[Analysis | WirewatchError], RawDocument] = {}
         for raw in raws:
@@ -253,10 +259,10 @@ def run_batch(
                 store.save_failure(raw.name, result, raw.data, run_id, url=raw.url, raw=raw)
                 emit(Outcome(raw.name, "failed", error=str(result)))
                 continue
-            status = store.save_analysis(result, raw, run_id)
-            if status != "unchanged" and result.skipped:
-                status = "skipped"
-            emit(Outcome(raw.name, status, result.article.id, result.article.title))
+            saved: str = store.save_analysis(result, raw, run_id)
+            if saved != "unchanged" and result.skipped:
+                saved = "skipped"
+            emit(Outcome(raw.name, saved, result.article.id, result.article.title))
     finally:
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report.counts)

