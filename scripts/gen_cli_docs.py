@@ -40,10 +40,12 @@ def commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]
 
 def render() -> str:
     parts = [INTRO]
-    ctx = click.Context(main, info_name="wirewatch", terminal_width=100, max_content_width=100)
+    # contexts as the real command line builds them (main's context_settings, e.g. -h, reach subcommands)
+    settings = {**main.context_settings, "terminal_width": 100, "max_content_width": 100}
+    ctx = click.Context(main, info_name="wirewatch", **settings)
     parts.append("## wirewatch\n\n```\n" + main.get_help(ctx) + "\n```\n")
     for path, cmd in commands(main, "wirewatch"):
-        sub = click.Context(cmd, info_name=path, parent=None, terminal_width=100, max_content_width=100)
+        sub = click.Context(cmd, info_name=path, **settings)
         parts.append(f"## {path}\n\n```\n{cmd.get_help(sub)}\n```\n")
     return "\n".join(parts)
 

@@ -249,3 +249,26 @@ def test_stdin_and_db_from_environment(tmp_path: Path, fixtures: Path) -> None:
     assert db.exists()
     rows = json.loads(run("articles", "--json", env={"WIREWATCH_DB": str(db)}).stdout)
     assert rows[0]["title"] == "Shelling damages power station near Kharkiv, officials say"
+
+
+def test_mislabelled_utf8_is_recovered_with_a_warning(tmp_path: Path, fixtures: Path) -> None:
+    page = (fixtures / "kharkiv-shelling.html").read_text(encoding="utf-8")
+    page = page.replace("officials say</title>", "officials say in café</title>").replace(
+        "Repair crews", "Café owners and repair crews"
+    )
+    bad = tmp_path / "mislabelled.html"
+    bad.write_bytes(page.encode("cp1252"))  # still declares <meta charset="utf-8">
+    result = run("analyze", str(bad), "--json")
+    assert result.exit_code == 0, result.output
+    art = json.loads(result.stdout)["article"]
+    assert "Café owners" in art["text"] and "\ufffd" not in art["text"]
+    assert art["encoding"] != "utf-8"
+
+
+@pytest.mark.slow
+def test_two_workers_store_the_same_as_one(tmp_path: Path, batch: Path) -> None:
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert run("ingest", str(batch), "--db", str(one)).exit_code == 0
+    result = run("ingest", str(batch), "--db", str(two), "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert _dump(two) == _dump(one)

@@ -418,14 +418,12 @@ def _print_report(report: Any, settings: Settings, *, as_json: bool) -> None:
         return
     shown = [o for o in report.outcomes if o.status in {"new", "updated", "skipped"}]
     for o in shown[:20]:
-        note = " (stored; not analysed: language)" if o.status == "skipped" else ""
+        note = f" (stored, not analysed: {o.error})" if o.status == "skipped" else ""
         click.echo(f"  {o.status:<8} {o.article_id}  {o.title or o.name}{note}")
     if len(shown) > 20:
         click.echo(f"  … and {len(shown) - 20} more (wirewatch articles --db {settings.db})")
-    failures = [o for o in report.outcomes if o.status == "failed"]
-    if failures:
-        click.echo(f"Failed ({len(failures)}):")
-        for o in failures:
-            click.echo(f"  {o.error}")
     parts = ", ".join(f"{v} {k}" for k, v in counts.items() if v or k in {"new", "failed"})
     click.echo(f"{len(report.outcomes)} inputs in {report.seconds:.1f}s: {parts} → {settings.db}")
+    if counts["failed"]:
+        hint = f"wirewatch articles --status failed --db {settings.db}"
+        click.echo(f"  failures (listed above) are kept: {hint}")

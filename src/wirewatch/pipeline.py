@@ -13,13 +13,14 @@ finishes it without duplicates.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 import wirewatch
 from wirewatch.errors import InputError, WirewatchError
@@ -76,16 +77,21 @@ check_order(STAGES)
 
 def producer(settings: Settings) -> dict[str, str]:
     """Versions of everything that made a record; stored with every article and run."""
+    return dict(_producer(settings.spacy_model))
+
+
+@functools.cache
+def _producer(spacy_model: str) -> tuple[tuple[str, str], ...]:
     from importlib.metadata import version
 
     from wirewatch import nlp
 
-    return {
-        "wirewatch": wirewatch.__version__,
-        "spacy": version("spacy"),
-        "spacy_model": nlp.model_version_of(settings.spacy_model),
-        "trafilatura": version("trafilatura"),
-    }
+    return (
+        ("wirewatch", wirewatch.__version__),
+        ("spacy", version("spacy")),
+        ("spacy_model", nlp.model_version_of(spacy_model)),
+        ("trafilatura", version("trafilatura")),
+    )
 
 
 def analyze_raw(raw: RawDocument, settings: Settings) -> Analysis:
@@ -109,7 +115,10 @@ def analyze_raw(raw: RawDocument, settings: Settings) -> Analysis:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one input: ``new``, ``updated``, ``unchanged``, ``skipped`` or ``failed``."""
+    """What happened to one input: ``new``, ``updated``, ``unchanged``, ``skipped`` or ``failed``.
+
+    ``error`` is the one-line error of a failed input, or why a stored input was skipped ("language ru").
+    """
 
     name: str
     status: str
@@ -183,20 +192,20 @@ def _analyses(
         initializer=_worker_init,
         initargs=(settings,),
     ) as pool:
-        pending: dict[Future[Analysis | WirewatchError], RawDocument] = {}
+        # Results are stored in input order, as with one worker: when two inputs are versions of one
+        # article (same canonical URL), the later input is the one that stays, whatever finishes first.
+        pending: deque[tuple[RawDocument, Future[Analysis | WirewatchError]]] = deque()
         for raw in raws:
-            pending[pool.submit(_worker_analyze, raw)] = raw
-            if len(pending) >= limit:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield pending.pop(fut), _result(fut, pending)
+            pending.append((raw, pool.submit(_worker_analyze, raw)))
+            while len(pending) >= limit or (pending and pending[0][1].done()):
+                head, fut = pending.popleft()
+                yield head, _result(fut)
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield pending.pop(fut), _result(fut, pending)
+            head, fut = pending.popleft()
+            yield head, _result(fut)
 
 
-def _result(fut: Future[Analysis | WirewatchError], pending: Any) -> Analysis | WirewatchError:
+def _result(fut: Future[Analysis | WirewatchError]) -> Analysis | WirewatchError:
     try:
         return fut.result()
     except Exception as e:  # a worker that died (e.g. out of memory) fails that input only
@@ -260,9 +269,11 @@ def run_batch(
                 emit(Outcome(raw.name, "failed", error=str(result)))
                 continue
             saved: str = store.save_analysis(result, raw, run_id)
+            reason = None
             if saved != "unchanged" and result.skipped:
                 saved = "skipped"
-            emit(Outcome(raw.name, saved, result.article.id, result.article.title))
+                reason = "; ".join(sorted(set(result.skipped.values())))
+            emit(Outcome(raw.name, saved, result.article.id, result.article.title, error=reason))
     finally:
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report.counts)

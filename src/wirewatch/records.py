@@ -8,7 +8,7 @@ wrote, so a record survives a round trip through the database, the API and JSONL
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -133,7 +133,17 @@ class Entity:
     name: str | None = None  # the normalised name, when a data file knows one
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k != "name" or v is not None}
+        d: dict[str, Any] = {
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "kind": self.kind,
+            "country": self.country,
+        }
+        if self.name is not None:
+            d["name"] = self.name
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entity:

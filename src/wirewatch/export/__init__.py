@@ -1,0 +1,1 @@
+"""CSV (ACLED-compatible), GeoJSON and JSONL exports. Not built yet."""

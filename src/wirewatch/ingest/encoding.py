@@ -139,13 +139,18 @@ def _decode(data: bytes, declared: str | None, name: str) -> tuple[str, str]:
         pass
     if codec == "utf-8":
         if _has_utf8_multibyte(data):  # real UTF-8 with some broken bytes
-            return data.decode("utf-8", errors="replace"), "utf-8"
+            text = data.decode("utf-8", errors="replace")
+            logger.warning("%s: invalid UTF-8 bytes replaced by U+FFFD (%d)", name, text.count("\ufffd"))
+            return text, "utf-8"
     elif codec is not None:
         try:
             return data.decode(codec), codec
         except UnicodeDecodeError:
             logger.debug("%s: bytes are not valid %s as declared", name, codec)
-    return _detect(data, name)
+    text, detected = _detect(data, name)
+    if codec is not None:  # the page said one thing and is another: read it, but say so
+        logger.warning("%s: declared %s but the bytes are not; read as %s", name, codec, detected)
+    return text, detected
 
 
 def _declared_codec(declared: str | None, data: bytes, name: str) -> str | None:

@@ -524,7 +524,8 @@ def _refused(name: str, hop: str, host: str, address: str, reason: str) -> Fetch
     else:
         what = f"{hop or host + ' '}resolves to {address}, {article} {reason} address"
     return FetchError(
-        f"refused: {what}; private addresses are not fetched (set allow_private to allow them)",
+        f"refused: {what}; private addresses are not fetched "
+        "(--allow-private, or the allow_private setting, allows them)",
         input=name,
         code="W202",
     )
