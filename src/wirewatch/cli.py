@@ -20,22 +20,9 @@ import click
 import wirewatch
 from wirewatch.errors import UsageError, WirewatchError
 from wirewatch.settings import Settings, load_settings
+from wirewatch.store.base import ARTICLE_FIELDS
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-ARTICLE_FIELDS = (
-    "id",
-    "external_id",
-    "url",
-    "outlet",
-    "title",
-    "published",
-    "language",
-    "status",
-    "error",
-    "duplicate_of",
-    "ingested_at",
-)
 
 
 def example_path() -> Path:
