@@ -272,3 +272,12 @@ def test_two_workers_store_the_same_as_one(tmp_path: Path, batch: Path) -> None:
     result = run("ingest", str(batch), "--db", str(two), "--workers", "2")
     assert result.exit_code == 0, result.output
     assert _dump(two) == _dump(one)
+
+
+def test_text_longer_than_the_model_takes_is_a_clear_error(tmp_path: Path) -> None:
+    sentence = "Officials said the shelling of the district continued through the night. "
+    big = tmp_path / "dump.txt"
+    big.write_text(sentence * 15_000, encoding="utf-8")  # about 1.1 million characters, under the 10 MB cap
+    result = run("analyze", str(big))
+    assert result.exit_code == 1
+    assert "dump.txt" in result.output and "W104" in result.output and "Traceback" not in result.output

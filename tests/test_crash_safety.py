@@ -20,10 +20,12 @@ from typing import Any
 
 import pytest
 
+from wirewatch.pipeline import NLP_BATCH
+
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
-N_PAGES = 6
-HANG_AT = 3
+N_PAGES = 12
+HANG_AT = 10  # after the first batch of NLP_BATCH (8) pages has been stored
 
 
 def page(i: int) -> bytes:
@@ -121,14 +123,14 @@ def test_killed_ingest_then_rerun_equals_one_clean_run(tmp_path: Path, server: S
         ingest_cmd(killed_db, server.urls), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 90
-    while count_articles(killed_db) < HANG_AT - 1:
+    while count_articles(killed_db) < NLP_BATCH:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "ingest stored nothing in 90 s"
         time.sleep(0.1)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = count_articles(killed_db)
-    assert HANG_AT - 1 <= partial < N_PAGES  # killed mid-batch
+    assert NLP_BATCH <= partial < N_PAGES  # killed mid-batch
 
     server.release.set()
     rerun = subprocess.run(ingest_cmd(killed_db, server.urls), capture_output=True, text=True, check=False)

@@ -28,3 +28,37 @@ def test_a_stage_reading_what_nobody_made_is_rejected() -> None:
 )
 def test_looks_like_html(data: bytes, expected: bool) -> None:
     assert looks_like_html(data) is expected
+
+
+def test_one_bad_text_in_a_batch_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text that breaks the NLP pass fails with a one-line error; the rest of its batch is analysed."""
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from wirewatch import nlp
+    from wirewatch.errors import InputError
+    from wirewatch.pipeline import analyze_batch
+    from wirewatch.records import Analysis, RawDocument
+    from wirewatch.settings import Settings
+
+    @Language.component("wirewatch_test_boom")
+    def boom(doc: Doc) -> Doc:
+        if "BOOM" in doc.text:
+            raise ValueError("broken text")
+        return doc
+
+    blank = spacy.blank("en")
+    blank.add_pipe("wirewatch_test_boom")
+    monkeypatch.setattr(nlp, "load", lambda name: blank)
+    body = "Officials said that air defence units shot down {} drones over the region on Tuesday night."
+    raws = [
+        RawDocument(name=f"r{i}", data=body.format(word).encode(), kind="record", record_format="text")
+        for i, word in enumerate(["two", "BOOM", "three", ""])
+    ]
+    raws.append(RawDocument(name="empty", data=b"  ", kind="record", record_format="text"))
+    results = analyze_batch(raws, Settings())
+    assert [type(r) for r in results] == [Analysis, InputError, Analysis, Analysis, InputError]
+    assert "r1" in str(results[1]) and "broken text" in str(results[1])
+    assert "empty" in str(results[4])
+    assert isinstance(results[2], Analysis) and "three drones" in results[2].article.text

@@ -14,25 +14,31 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import logging
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import wirewatch
 from wirewatch.errors import InputError, WirewatchError
-from wirewatch.records import Analysis, RawDocument
+from wirewatch.records import Analysis, Article, RawDocument
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = [
     "STAGES",
     "BatchReport",
     "Outcome",
     "Stage",
+    "analyze_batch",
     "analyze_raw",
     "check_order",
     "producer",
@@ -94,20 +100,81 @@ def _producer(spacy_model: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+NLP_BATCH = 8
+"""Articles per ``nlp.pipe`` call (and per task sent to a worker). spaCy's tok2vec and parser run faster on a
+batch than text by text (about 15% with en_core_web_sm on news); 8 keeps that gain while a pool's last tasks
+stay short and a worker's memory small."""
+
+
 def analyze_raw(raw: RawDocument, settings: Settings) -> Analysis:
     """Run every built stage on one input. Raises :class:`WirewatchError` for bad input."""
+    (result,) = analyze_batch([raw], settings)
+    if isinstance(result, WirewatchError):
+        raise result
+    return result
+
+
+def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analysis | WirewatchError]:
+    """Run every built stage on several inputs, one result per input in the same order.
+
+    A bad input gives its error in its place and never affects the others; the NLP stage runs on the batch
+    with one ``nlp.pipe`` call. This is what process-pool workers run.
+    """
     from wirewatch import nlp
     from wirewatch.ingest.extract import extract
 
-    article = extract(raw, settings)
     prod = producer(settings)
-    if article.language not in settings.language_set:
-        reason = f"language {article.language or 'unknown'}"
-        skipped = {s.name: reason for s in STAGES if s.language_bound}
-        return Analysis(article=article, producer=prod, skipped=skipped)
-    model = nlp.load(settings.spacy_model)
-    doc = model(article.text)
-    return Analysis(article=article, entities=tuple(nlp.entities(doc)), producer=prod)
+    results: list[Analysis | WirewatchError | None] = [None] * len(raws)
+    todo: list[tuple[int, Article]] = []
+    model = None
+    for i, raw in enumerate(raws):
+        try:
+            article = extract(raw, settings)
+            if article.language not in settings.language_set:
+                reason = f"language {article.language or 'unknown'}"
+                skipped = {s.name: reason for s in STAGES if s.language_bound}
+                results[i] = Analysis(article=article, producer=prod, skipped=skipped)
+                continue
+            model = model or nlp.load(settings.spacy_model)
+            _check_length(article, raw, model.max_length)
+            todo.append((i, article))
+        except WirewatchError as e:
+            results[i] = e
+        except Exception as e:  # a bug in a stage must not stop the batch: it becomes this input's error
+            results[i] = _internal_error(e, raw)
+    if todo and model is not None:
+
+        def analysed(article: Article, doc: Doc) -> Analysis:
+            return Analysis(article=article, entities=tuple(nlp.entities(doc)), producer=prod)
+
+        try:
+            docs = model.pipe([article.text for _, article in todo], batch_size=len(todo))
+            for (i, article), doc in zip(todo, docs, strict=True):
+                results[i] = analysed(article, doc)
+        except Exception:  # find the text that broke the batch: the others still get analysed
+            for i, article in todo:
+                if results[i] is None:
+                    try:
+                        results[i] = analysed(article, model(article.text))
+                    except Exception as e:
+                        results[i] = _internal_error(e, raws[i])
+    missing = RuntimeError("no result")
+    return [r if r is not None else _internal_error(missing, raws[k]) for k, r in enumerate(results)]
+
+
+def _check_length(article: Article, raw: RawDocument, max_length: int) -> None:
+    if len(article.text) > max_length:  # spaCy's own guard: the parser's memory grows with the length
+        raise InputError(
+            f"article text is {len(article.text):,} characters, more than the spaCy model's limit of "
+            f"{max_length:,}; split the input into articles",
+            input=raw.name,
+            code="W104",
+        )
+
+
+def _internal_error(e: Exception, raw: RawDocument) -> InputError:
+    log.error("unexpected error on %s", raw.name, exc_info=e)
+    return InputError(f"internal error ({type(e).__name__}: {e}); please report it", input=raw.name)
 
 
 # --- the batch job ---------------------------------------------------------------------------------------
@@ -157,33 +224,27 @@ def _worker_init(settings: Settings) -> None:
     nlp.load(settings.spacy_model)
 
 
-def _worker_analyze(raw: RawDocument) -> Analysis | WirewatchError:
+def _worker_analyze(raws: list[RawDocument]) -> list[Analysis | WirewatchError]:
     assert _worker_settings is not None
-    try:
-        return analyze_raw(raw, _worker_settings)
-    except WirewatchError as e:
-        return e
+    return analyze_batch(raws, _worker_settings)
 
 
-def _safe_analyze(raw: RawDocument, settings: Settings) -> Analysis | WirewatchError:
-    try:
-        return analyze_raw(raw, settings)
-    except WirewatchError as e:
-        return e
-    except Exception as e:  # a bug in a stage must not stop the batch; it is stored as the input's error
-        log.exception("unexpected error on %s", raw.name)
-        return InputError(f"internal error ({type(e).__name__}: {e}); please report it", input=raw.name)
+def _chunks(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def _analyses(
     raws: Iterable[RawDocument], settings: Settings
 ) -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
-    """Analyse in this process (1 worker) or a process pool, keeping a bounded number in flight."""
+    """Analyse in this process (1 worker) or a process pool, in batches, keeping a bounded number in
+    flight. Results come back in input order."""
     if settings.workers <= 1:
-        for raw in raws:
-            yield raw, _safe_analyze(raw, settings)
+        for chunk in _chunks(raws, NLP_BATCH):
+            yield from zip(chunk, analyze_batch(chunk, settings), strict=True)
         return
-    limit = settings.workers * 4
+    limit = settings.workers * 3
     # spawn, not fork: the reader runs fetch threads, which fork would copy mid-flight, and a forked worker
     # would also inherit (and be charged for) whatever memory the parent holds.
     with ProcessPoolExecutor(
@@ -194,22 +255,24 @@ def _analyses(
     ) as pool:
         # Results are stored in input order, as with one worker: when two inputs are versions of one
         # article (same canonical URL), the later input is the one that stays, whatever finishes first.
-        pending: deque[tuple[RawDocument, Future[Analysis | WirewatchError]]] = deque()
-        for raw in raws:
-            pending.append((raw, pool.submit(_worker_analyze, raw)))
+        pending: deque[tuple[list[RawDocument], Future[list[Analysis | WirewatchError]]]] = deque()
+        for chunk in _chunks(raws, NLP_BATCH):
+            pending.append((chunk, pool.submit(_worker_analyze, chunk)))
             while len(pending) >= limit or (pending and pending[0][1].done()):
                 head, fut = pending.popleft()
-                yield head, _result(fut)
+                yield from zip(head, _results(fut, head), strict=True)
         while pending:
             head, fut = pending.popleft()
-            yield head, _result(fut)
+            yield from zip(head, _results(fut, head), strict=True)
 
 
-def _result(fut: Future[Analysis | WirewatchError]) -> Analysis | WirewatchError:
+def _results(
+    fut: Future[list[Analysis | WirewatchError]], raws: list[RawDocument]
+) -> list[Analysis | WirewatchError]:
     try:
         return fut.result()
-    except Exception as e:  # a worker that died (e.g. out of memory) fails that input only
-        return InputError(f"worker failed ({type(e).__name__}: {e})")
+    except Exception as e:  # a worker that died (e.g. out of memory) fails its batch only
+        return [InputError(f"worker failed ({type(e).__name__}: {e})", input=r.name) for r in raws]
 
 
 def run_batch(
