@@ -12,6 +12,7 @@ finishes it without duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -20,7 +21,7 @@ import multiprocessing
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ __all__ = [
     "check_order",
     "producer",
     "run_batch",
+    "worker_pool",
 ]
 
 log = logging.getLogger(__name__)
@@ -100,10 +102,10 @@ def _producer(spacy_model: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-NLP_BATCH = 8
-"""Articles per ``nlp.pipe`` call (and per task sent to a worker). spaCy's tok2vec and parser run faster on a
-batch than text by text (about 15% with en_core_web_sm on news); 8 keeps that gain while a pool's last tasks
-stay short and a worker's memory small."""
+NLP_BATCH = 4
+"""Articles per ``nlp.pipe`` call and per task sent to a worker. Small: on this project's 2-core machines
+batching showed no gain beyond noise in whole-corpus runs, while large tasks leave a pool's last worker
+alone at the end and raise a worker's peak memory."""
 
 
 def analyze_raw(raw: RawDocument, settings: Settings) -> Analysis:
@@ -212,21 +214,26 @@ class BatchReport:
         return bool(self.outcomes) and all(o.status == "failed" for o in self.outcomes)
 
 
-_worker_settings: Settings | None = None
+def worker_pool(settings: Settings, workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool whose workers load the spaCy model once, as they start.
+
+    Spawned, not forked: the reader runs fetch threads, which fork would copy mid-flight, and a forked worker
+    would also inherit (and be charged for) whatever memory the parent holds. Any other
+    ``concurrent.futures.Executor`` (e.g. a Dask client's ``get_executor()``) can be passed to
+    :func:`run_batch` instead: tasks carry their settings, and a worker loads the model on first use.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers or settings.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(settings,),
+    )
 
 
 def _worker_init(settings: Settings) -> None:
-    """Process-pool initializer: load the spaCy model once per worker."""
-    global _worker_settings
     from wirewatch import nlp
 
-    _worker_settings = settings
     nlp.load(settings.spacy_model)
-
-
-def _worker_analyze(raws: list[RawDocument]) -> list[Analysis | WirewatchError]:
-    assert _worker_settings is not None
-    return analyze_batch(raws, _worker_settings)
 
 
 def _chunks(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -236,28 +243,23 @@ def _chunks(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocumen
 
 
 def _analyses(
-    raws: Iterable[RawDocument], settings: Settings
+    raws: Iterable[RawDocument], settings: Settings, executor: Executor | None = None
 ) -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
-    """Analyse in this process (1 worker) or a process pool, in batches, keeping a bounded number in
-    flight. Results come back in input order."""
-    if settings.workers <= 1:
+    """Analyse in this process (1 worker, no executor) or on an executor, in batches, keeping a bounded
+    number in flight. Results come back in input order."""
+    if executor is None and settings.workers <= 1:
         for chunk in _chunks(raws, NLP_BATCH):
             yield from zip(chunk, analyze_batch(chunk, settings), strict=True)
         return
-    limit = settings.workers * 3
-    # spawn, not fork: the reader runs fetch threads, which fork would copy mid-flight, and a forked worker
-    # would also inherit (and be charged for) whatever memory the parent holds.
-    with ProcessPoolExecutor(
-        max_workers=settings.workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_init,
-        initargs=(settings,),
-    ) as pool:
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(worker_pool(settings))
+        limit = max(settings.workers, 2) * 3
         # Results are stored in input order, as with one worker: when two inputs are versions of one
         # article (same canonical URL), the later input is the one that stays, whatever finishes first.
         pending: deque[tuple[list[RawDocument], Future[list[Analysis | WirewatchError]]]] = deque()
         for chunk in _chunks(raws, NLP_BATCH):
-            pending.append((chunk, pool.submit(_worker_analyze, chunk)))
+            pending.append((chunk, executor.submit(analyze_batch, chunk, settings)))
             while len(pending) >= limit or (pending and pending[0][1].done()):
                 head, fut = pending.popleft()
                 yield from zip(head, _results(fut, head), strict=True)
@@ -286,11 +288,14 @@ def run_batch(
     raws: Iterable[RawDocument] | None = None,
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
+    executor: Executor | None = None,
 ) -> BatchReport:
     """Read ``sources`` (or re-run ``raws``), analyse, and store each article in its own transaction.
 
     ``published`` / ``outlet`` fill in inputs that carry none. With ``force`` (reprocess) inputs whose bytes
     are already stored are analysed again; otherwise they are reported unchanged without any work.
+    ``executor`` runs the analyses (e.g. a warm :func:`worker_pool`); without one, ``settings.workers`` says
+    whether they run in this process or in a pool made for this batch.
     """
     from wirewatch.ingest.sources import InputFailure, read_sources
 
@@ -324,7 +329,7 @@ def run_batch(
             yield item
 
     try:
-        for raw, result in _analyses(todo(), settings):
+        for raw, result in _analyses(todo(), settings, executor):
             if isinstance(result, WirewatchError):
                 if result.input is None:
                     result.input = raw.name
