@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,7 +61,7 @@ class SqliteStore(Store):
             self._conn.execute("PRAGMA foreign_keys = ON")
             _check_is_wirewatch(self._conn, self.path)
             if self.path != ":memory:":
-                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                mode = _switch_to_wal(self._conn)
                 if str(mode).lower() != "wal":
                     raise StoreError(f"can't switch the database to WAL mode (got {mode})", input=self.path)
             self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -524,3 +525,16 @@ def _store_error(e: sqlite3.Error, path: str, what: str | None = None) -> StoreE
     else:
         message = f"database error{about}: {text}"
     return StoreError(message, input=path)
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode = WAL``, retried: on a fresh file that several processes open at once, SQLite
+    answers "database is locked" at once (without its busy handler) to all but one of them."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
