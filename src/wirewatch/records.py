@@ -90,6 +90,7 @@ class Article:
             "title": self.title,
             "published": self.published,
             "language": self.language,
+            "language_score": self.language_score,
             "authors": list(self.authors),
             "extractor": self.extractor,
             "encoding": self.encoding,
