@@ -360,6 +360,28 @@ def eval_extraction(ctx: click.Context, directory: Path, as_json: bool, limit: i
             click.echo(f"{k:<12} {v}")
 
 
+@eval_group.command(name="attribution")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles (sorted by name).")
+@click.pass_context
+def eval_attribution(ctx: click.Context, directory: Path, as_json: bool, limit: int | None) -> None:
+    """Attribution relations against a PolNeAR split (text/*.txt + attributions/*.ann, brat standoff).
+
+    Token-overlap and exact F1 per role (cue, source, content), content_cov30_f1 and speaker_accuracy;
+    predictions are the statement and denial claims that are not asserted. Texts are analysed verbatim.
+    """
+    from wirewatch.eval.attribution import evaluate
+
+    settings = _settings(ctx)
+    metrics = evaluate(directory, settings, limit=limit)
+    if as_json:
+        click.echo(json.dumps(metrics))
+    else:
+        for k, v in metrics.items():
+            click.echo(f"{k:<18} {v}")
+
+
 @main.command(name="settings")
 @click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
 @click.pass_context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 import pytest
 import trafilatura
@@ -207,3 +208,16 @@ def test_language_declared_wins_only_when_unsure() -> None:
     assert lang == "en" and score is not None and score > 0.8
     assert normalise_language_tag("pt_BR") == "pt"
     assert normalise_language_tag("not a tag!") is None
+
+
+def test_verbatim_record_keeps_every_character() -> None:
+    """Gold texts for `wirewatch eval` are analysed byte for byte: offsets index the gold annotation."""
+    from wirewatch.ingest.extract import VERBATIM_EXTRACTOR
+
+    text = "  Officials said on Monday\r\nthat the cafe\u0301 was hit.\n\n\nNo one was hurt.\n"
+    raw = RawDocument(name="gold.txt", data=text.encode("utf-8"), kind="record", record_format="verbatim")
+    article = extract(raw, Settings())
+    assert article.text == text
+    assert article.extractor == VERBATIM_EXTRACTOR
+    kept = extract(replace(raw, record_format="text"), Settings())
+    assert kept.text != text  # the ordinary record path tidies paragraphs and applies NFC

@@ -23,11 +23,12 @@ from wirewatch.ingest.scraped import clean_scraped
 from wirewatch.records import Article, RawDocument
 from wirewatch.settings import Settings
 
-__all__ = ["RECORD_EXTRACTOR", "TOO_LARGE_CODE", "extract"]
+__all__ = ["RECORD_EXTRACTOR", "TOO_LARGE_CODE", "VERBATIM_EXTRACTOR", "extract"]
 
 logger = logging.getLogger(__name__)
 
 RECORD_EXTRACTOR = "record"
+VERBATIM_EXTRACTOR = "verbatim"  # record_format="verbatim": eval gold texts, analysed exactly as given
 TOO_LARGE_CODE = "W103"
 _KINDS = frozenset({"html", "text", "record"})
 _HTML_START = ("<!doctype html", "<html", "<?xml")
@@ -64,7 +65,8 @@ def extract(raw: RawDocument, settings: Settings) -> Article:
     if kind == "text" and text.lstrip()[:20].lower().startswith(_HTML_START):
         kind = "html"  # a page saved under a text name
     found = _find(kind, text, raw)
-    body = to_nfc(found.text)  # normalise what is kept, not the whole page
+    # normalise what is kept, not the whole page; gold texts stay byte for byte (their offsets are the truth)
+    body = found.text if found.extractor == VERBATIM_EXTRACTOR else to_nfc(found.text)
     if not body.strip():
         raise ExtractionError(NO_TEXT_MESSAGE, input=raw.name, code=NO_TEXT_CODE)
 
@@ -114,6 +116,8 @@ def _find(kind: str, text: str, raw: RawDocument) -> _Found:
             url=page.url,
             declared_language=page.declared_language,
         )
+    if kind == "record" and raw.record_format == "verbatim":  # a gold text for evaluation: not one change
+        return _Found(text=text, extractor=VERBATIM_EXTRACTOR)
     if kind == "record":  # a JSONL record's text field: already the article, keep it as given
         return _Found(text=paragraphs(text), extractor=RECORD_EXTRACTOR)
     scraped = clean_scraped(text)
