@@ -1,0 +1,122 @@
+"""Rule-based attribution extraction (wirewatch.claims.attribution) on small sentences of our own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from wirewatch import nlp as wnlp
+from wirewatch.claims.attribution import extract
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def model() -> Language:
+    return wnlp.load()
+
+
+def run(model: Language, text: str) -> list[dict[str, Any]]:
+    claims = extract(model(text), "art")
+    for claim in claims:
+        spans = [claim["content"], *claim["content_parts"]]
+        spans += [claim["cue"]] if claim["cue"] else []
+        spans += [s["span"] for s in claim["sources"] + claim["via"] if s["span"]]
+        for span in spans:
+            assert text[span["start"] : span["end"]] == span["text"]
+    return claims
+
+
+def only(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+def test_said_that(model: Language) -> None:
+    c = only(run(model, "The Pentagon said that Russian troops had crossed the border."))
+    assert c["id"] == "art:c1"
+    assert c["cue"]["text"] == "said"
+    assert c["sources"][0]["name"] == "Pentagon"
+    assert c["sources"][0]["kind"] == "government"
+    assert c["sources"][0]["country"] == "US"
+    assert "Russian troops had crossed the border" in c["content"]["text"]
+    assert c["quote"] == "indirect"
+    assert c["kind"] == "statement"
+    assert c["certainty"]["evidential"] == "reported"
+    assert c["asked_by"] is None and c["denies"] is None
+
+
+def test_direct_quote_then_said(model: Language) -> None:
+    c = only(run(model, "“We will not retreat,” Zelensky said."))
+    assert c["content"]["text"] == "We will not retreat"
+    assert c["quote"] == "direct"
+    assert c["sources"][0]["kind"] == "person"
+
+
+def test_according_to(model: Language) -> None:
+    c = only(run(model, "According to Reuters, the convoy was hit near Kharkiv."))
+    assert c["cue"]["text"] == "According to"
+    assert c["sources"][0]["name"] == "Reuters"
+    assert c["sources"][0]["kind"] == "outlet"
+    assert c["content"]["text"] == "the convoy was hit near Kharkiv"
+
+
+def test_passive_it_was_reported(model: Language) -> None:
+    c = only(run(model, "It was reported that the bridge was destroyed."))
+    assert c["sources"] == []
+    assert c["cue"]["text"] == "reported"
+    assert "the bridge was destroyed" in c["content"]["text"]
+    assert c["certainty"]["evidential"] != "asserted"
+
+
+def test_as_reported_by(model: Language) -> None:
+    c = only(run(model, "The village was shelled overnight, as reported by TASS."))
+    assert c["sources"][0]["name"] == "TASS"
+    assert c["content"]["text"] == "The village was shelled overnight"
+
+
+def test_citing_goes_to_via(model: Language) -> None:
+    c = only(run(model, "Officials said 12 people died, citing the Kyiv Post."))
+    assert c["sources"][0]["kind"] == "anonymous"
+    assert [v["name"] for v in c["via"]] == ["Kyiv Post"]
+    assert "citing" not in c["content"]["text"]
+
+
+def test_pronoun_source_resolves(model: Language) -> None:
+    claims = run(model, "John Smith arrived on Monday. He said the talks had failed.")
+    c = only(claims)
+    assert c["sources"][0]["span"]["text"] == "He"
+    assert c["sources"][0]["name"] == "John Smith"
+    assert c["sources"][0]["kind"] == "person"
+
+
+def test_parenthetical_splits_content(model: Language) -> None:
+    c = only(run(model, "The attack, officials said, killed four soldiers."))
+    assert [p["text"] for p in c["content_parts"]] == ["The attack", "killed four soldiers"]
+
+
+def test_denial(model: Language) -> None:
+    c = only(run(model, "Moscow denied that its forces were involved."))
+    assert c["kind"] == "denial"
+    assert c["certainty"]["polarity"] == "negative"
+
+
+def test_ids_in_text_order(model: Language) -> None:
+    claims = run(model, "Kyiv said the bridge fell. Moscow said it was intact.")
+    assert [c["id"] for c in claims] == ["art:c1", "art:c2"]
+    assert claims[0]["content"]["start"] < claims[1]["content"]["start"]
+
+
+def test_empty_doc(model: Language) -> None:
+    assert extract(model(""), "art") == []
+    assert extract(model("   \n\n"), "art") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"We will win, he said.', "“They lied, the minister said “ again.", 'He said "no', "”Said“"],
+)
+def test_unbalanced_quotes_do_not_crash(model: Language, text: str) -> None:
+    run(model, text)
