@@ -351,13 +351,7 @@ def eval_extraction(ctx: click.Context, directory: Path, as_json: bool, limit: i
     """
     from wirewatch.eval.extraction import evaluate
 
-    settings = _settings(ctx)
-    metrics = evaluate(directory, settings, limit=limit)
-    if as_json:
-        click.echo(json.dumps(metrics))
-    else:
-        for k, v in metrics.items():
-            click.echo(f"{k:<12} {v}")
+    _echo_metrics(evaluate(directory, _settings(ctx), limit=limit), as_json=as_json)
 
 
 @eval_group.command(name="attribution")
@@ -373,13 +367,7 @@ def eval_attribution(ctx: click.Context, directory: Path, as_json: bool, limit: 
     """
     from wirewatch.eval.attribution import evaluate
 
-    settings = _settings(ctx)
-    metrics = evaluate(directory, settings, limit=limit)
-    if as_json:
-        click.echo(json.dumps(metrics))
-    else:
-        for k, v in metrics.items():
-            click.echo(f"{k:<18} {v}")
+    _echo_metrics(evaluate(directory, _settings(ctx), limit=limit), as_json=as_json)
 
 
 @main.command(name="settings")
@@ -413,6 +401,16 @@ def _progress(quiet: bool) -> Any:
         disable=quiet or None,  # None: off when stderr is not a terminal
         dynamic_ncols=True,
     )
+
+
+def _echo_metrics(metrics: dict[str, Any], *, as_json: bool) -> None:
+    """An eval command's result: one flat JSON object, or one aligned ``key value`` line per metric."""
+    if as_json:
+        click.echo(json.dumps(metrics))
+        return
+    width = max(map(len, metrics), default=0)
+    for key, value in metrics.items():
+        click.echo(f"{key:<{width}} {value}")
 
 
 def _outcome_dict(o: Any) -> dict[str, Any]:
