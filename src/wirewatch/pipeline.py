@@ -65,9 +65,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("geo", requires=("doc", "entities"), assigns=("places",), language_bound=True),
     Stage("events", requires=("doc", "claims", "places"), assigns=("events",), language_bound=True),
 )
-"""Stages in run order; ``claims``, ``geo`` and ``events`` are declared, not built: they add empty lists."""
+"""Stages in run order; ``geo`` and ``events`` are declared, not built: they add empty lists."""
 
-BUILT_STAGES = frozenset({"ingest", "nlp"})
+BUILT_STAGES = frozenset({"ingest", "nlp", "claims"})
 
 
 def check_order(stages: Iterable[Stage]) -> None:
@@ -93,9 +93,11 @@ def _producer(spacy_model: str) -> tuple[tuple[str, str], ...]:
     from importlib.metadata import version
 
     from wirewatch import nlp
+    from wirewatch.claims.attribution import RULES_VERSION
 
     return (
         ("wirewatch", wirewatch.__version__),
+        ("claims_rules", RULES_VERSION),
         ("spacy", version("spacy")),
         ("spacy_model", nlp.model_version_of(spacy_model)),
         ("trafilatura", version("trafilatura")),
@@ -123,6 +125,7 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
     with one ``nlp.pipe`` call. This is what process-pool workers run.
     """
     from wirewatch import nlp
+    from wirewatch.claims import attribution
     from wirewatch.ingest.extract import extract
 
     prod = producer(settings)
@@ -145,9 +148,18 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
         except Exception as e:  # a bug in a stage must not stop the batch: it becomes this input's error
             results[i] = _internal_error(e, raw)
     if todo and model is not None:
+        run_claims = "claims" in settings.stage_set
+        skipped = {} if run_claims else {"claims": "not in the 'stages' setting"}
 
         def analysed(article: Article, doc: Doc) -> Analysis:
-            return Analysis(article=article, entities=tuple(nlp.entities(doc)), producer=prod)
+            claims = tuple(attribution.extract(doc, article.id)) if run_claims else ()
+            return Analysis(
+                article=article,
+                entities=tuple(nlp.entities(doc)),
+                claims=claims,
+                producer=prod,
+                skipped=dict(skipped),
+            )
 
         try:
             docs = model.pipe([article.text for _, article in todo], batch_size=len(todo))

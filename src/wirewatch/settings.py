@@ -17,7 +17,7 @@ from typing import Any
 
 from wirewatch.errors import UsageError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+__all__ = ["OPTIONAL_STAGES", "SETTINGS", "Setting", "Settings", "load_settings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,18 @@ SETTINGS: tuple[Setting, ...] = (
         "en",
         "Comma-separated languages the NLP stages analyse; others are stored and marked skipped.",
     ),
+    Setting(
+        "stages",
+        str,
+        "claims",
+        "Comma-separated analysis stages to run after nlp (built: claims); a stage left out is marked "
+        "skipped and adds no records.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+OPTIONAL_STAGES = ("claims",)
+"""The stages the ``stages`` setting can name: built stages that run after nlp."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,7 @@ class Settings:
     allow_private: bool = False
     workers: int = 1
     languages: str = "en"
+    stages: str = "claims"
 
     def replace(self, **changes: Any) -> Settings:
         clean = {k: v for k, v in changes.items() if v is not None}
@@ -82,6 +92,10 @@ class Settings:
     @property
     def language_set(self) -> frozenset[str]:
         return frozenset(x.strip() for x in self.languages.split(",") if x.strip())
+
+    @property
+    def stage_set(self) -> frozenset[str]:
+        return frozenset(x.strip() for x in self.stages.split(",") if x.strip())
 
 
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
@@ -133,4 +147,11 @@ def load_settings(
         if key not in _BY_NAME:
             raise UsageError(f"unknown setting {key!r}")
         values[key] = _coerce(_BY_NAME[key], value, "the command line")
-    return Settings(**values)
+    settings = Settings(**values)
+    unknown = sorted(settings.stage_set - set(OPTIONAL_STAGES))
+    if unknown:
+        raise UsageError(
+            f"setting 'stages' names {', '.join(unknown)}; the stages it can name are "
+            f"{', '.join(OPTIONAL_STAGES)}"
+        )
+    return settings

@@ -27,7 +27,10 @@ from spacy.tokens import Doc, Span, Token
 from wirewatch.claims.certainty import entries, grade
 from wirewatch.nlp import lexicon
 
-__all__ = ["CUE_LEMMAS", "DENIAL_LEMMAS", "cue_words", "extract"]
+__all__ = ["CUE_LEMMAS", "DENIAL_LEMMAS", "RULES_VERSION", "cue_words", "extract"]
+
+RULES_VERSION = "2"
+"""Bump when the rules or their data change: stored analyses then show which rules made them."""
 
 CUE_LEMMAS = frozenset(
     {
