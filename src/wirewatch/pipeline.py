@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import wirewatch
-from wirewatch.errors import InputError, WirewatchError
+from wirewatch.errors import InputError, ModelError, WirewatchError
 from wirewatch.records import Analysis, Article, RawDocument
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
@@ -147,6 +147,12 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
             results[i] = e
         except Exception as e:  # a bug in a stage must not stop the batch: it becomes this input's error
             results[i] = _internal_error(e, raw)
+    if todo and model is not None and "claims" in settings.stage_set and not model.has_pipe("parser"):
+        raise ModelError(
+            f"spaCy model {settings.spacy_model} has no dependency parser, which the claims stage reads; "
+            "use a model with one, or leave claims out of the 'stages' setting",
+            code="W502",
+        )
     if todo and model is not None:
         run_claims = "claims" in settings.stage_set
         skipped = {} if run_claims else {"claims": "not in the 'stages' setting"}

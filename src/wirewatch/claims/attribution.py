@@ -1,23 +1,35 @@
-"""Rule-based attribution extraction over a parsed spaCy ``Doc`` (first version).
+"""Rule-based attribution over a parsed spaCy ``Doc``: cue, source, content, quote type, relays, denials.
 
-:func:`extract` finds the high-frequency news attributions with dependency rules and returns interchange-
-format ``Claim`` dicts (ids ``f"{article_id}:c{n}"`` in text order):
+:func:`extract` returns interchange-format ``Claim`` dicts (ids ``f"{article_id}:c{n}"`` in text order). It
+reads the article sentence by sentence, so that pronouns and titles resolve to sources named earlier
+(:class:`wirewatch.claims.sources.Sources`), and applies these rules to each sentence:
 
-* a reporting / belief verb ("said", "told", "denied", "believes", ...) with an ``nsubj`` source (or the
-  ``agent`` of a passive, or none for "it was reported that") and a ``ccomp`` / ``xcomp`` / ``dobj`` content;
-  "X said" after a direct quote is the same rule (the quote is the verb's ``ccomp``); a parenthetical
-  "..., he said, ..." takes the clause it interrupts as its content (in parts around the parenthetical);
-* "according to X": the rest of the sentence, without the phrase and its comma, is the content;
-* "as reported by X" and other cue verbs without a subject that hang off a clause: the clause is the content;
-* "citing X" / "cited by X": X goes to ``via`` when the clause already has a source, else X is the source.
+* a reporting / belief verb ("said", "told", "suggested", "denied", "believes", ...) with an ``nsubj`` source
+  (or the ``agent`` of a passive, or none for "it was reported that") and a ``ccomp`` / ``xcomp`` / object
+  content; "X said" after a direct quote is the same rule; a parenthetical "..., he said, ..." takes the
+  clause it interrupts (in parts around the parenthetical); a participle cue without a subject ("...,
+  noting that") takes the subject of the verb it hangs on; "a report by X suggested" has the source X;
+  "allegations denied by X" is a denial whose content is the noun;
+* "according to X": the rest of the sentence is the content;
+* noun cues: "speculation that ...", "reports of ...", "X's claim that ...", "claims by X that ...";
+* relays: "cited by X", "as reported by X", "quoted by X" add X to the claim's ``via``; "citing X" and
+  "quoting X" make X the source and the citer a relay; a claim whose cue sits inside another claim's
+  content was relayed by that claim's sources;
+* hedged clauses with no cue ("local authorities are allegedly conducting a search"): the source carries
+  over from the claim of the previous sentence of the paragraph, else none is named;
+* no comment: "did not respond", "declined to comment", "reached out to X ... no response" give a
+  ``no_comment`` record naming those asked (``sources``) and who asked (``asked_by``);
+* what the article asserts itself: the main clause of a sentence that no rule above covers, when it has a
+  subject and a finite verb and is not a question, first or second person, or inside a quotation.
 
-Sources are named from the lexicon (outlets, agencies, bodies) else the span without a leading determiner;
-"he" / "she" / "they" borrow the nearest preceding named person or organisation source (the span stays the
-pronoun's). Certainty comes from :func:`wirewatch.claims.certainty.grade` over the sentence.
+A denial's ``denies`` is the earlier claim it rejects: for "denied the allegations" the nearest earlier
+accusation or report, else the earlier claim whose content shares most words with the denial's.
+Certainty comes from :func:`wirewatch.claims.certainty.grade` over the cue and content.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -25,7 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from wirewatch.claims.certainty import entries, grade
-from wirewatch.nlp import lexicon
+from wirewatch.claims.sources import Sources
 
 __all__ = ["CUE_LEMMAS", "DENIAL_LEMMAS", "RULES_VERSION", "cue_words", "extract"]
 
@@ -44,18 +56,45 @@ CUE_LEMMAS = frozenset(
     }
 )  # fmt: skip
 DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss", "refute"})
+RELAY_LEMMAS = frozenset({"cite", "quote", "report", "carry"})
+NOUN_CUES = frozenset(
+    {
+        "speculation", "report", "reports", "claim", "claims", "allegation", "allegations", "rumor", "rumors",
+        "rumour", "rumours", "suggestion", "suggestions", "assertion", "assertions", "accusation",
+        "accusations", "statement", "belief", "fear", "fears", "warning", "warnings", "assessment",
+        "estimate", "estimates", "indication", "indications", "denial", "denials", "charge", "charges",
+    }
+)  # fmt: skip
+NOUNS_OF = frozenset({"report", "reports", "claim", "claims", "allegation", "allegations", "rumor", "rumors",
+                      "rumour", "rumours", "accusation", "accusations", "speculation"})  # fmt: skip
+"""Noun cues whose content can be an "of" phrase ("reports of casualties")."""
+HEDGE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
+REPORT_SUBJECTS = frozenset({"report", "reports", "statement", "study", "analysis", "assessment",
+                             "investigation", "survey", "article", "story", "dispatch", "broadcast",
+                             "post", "release", "document", "memo", "letter"})  # fmt: skip
+"""Subjects of a cue verb that stand for whoever made them: "a report by LIGA suggested" is LIGA's claim."""
+ACCUSATION_NOUNS = frozenset({"allegation", "allegations", "accusation", "accusations", "claim", "claims",
+                              "charge", "charges", "report", "reports", "it", "this", "that", "them",
+                              "suggestion", "suggestions", "rumors", "rumours", "assertion"})  # fmt: skip
+NO_COMMENT = re.compile(
+    r"\b(?:(?:did|does|do|has|have|had|could|would)(?: not|n['’]t)(?: immediately)? "
+    r"(?:respond|reply|return|answer|comment|be reached)\w*"
+    r"|(?:declined|refused) to (?:comment|respond|answer)"
+    r"|no (?:immediate )?(?:response|reply|comment|answer)"
+    r"|(?:could|can) ?not be reached|unavailable for comment|not available for comment)\b",
+    re.IGNORECASE,
+)
+ASKING_LEMMAS = frozenset({"reach", "contact", "ask", "approach", "email", "call", "query", "request"})
 _QUOTES = '"“”«»„'
 _OPEN_QUOTES = '"“«„'
 _CLOSE_QUOTES = '"”»'
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
-_RESOLVABLE = frozenset({"he", "she", "they"})
-_ANONYMOUS = frozenset(
-    {"official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson"}
-)
-_KIND_OF = {"outlet": "outlet", "agency": "outlet", "government": "government", "military": "military",
-            "intelligence": "intelligence", "organization": "organization"}  # fmt: skip
-_DETERMINERS = ("the ", "a ", "an ")
 _CONTENT_DEPS = ("ccomp", "xcomp")
+_SUBJECTLESS_DEPS = ("advcl", "xcomp", "conj")
+_RELATIVE = frozenset({"which", "who", "that", "whom"})
+_OPINION_WORDS = frozenset({"i", "we", "you", "my", "our", "your", "us", "me"})
+_SOURCE_MODIFIERS = frozenset({"media", "government", "intelligence", "military", "police", "official"})
+_DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART"})
+_BELIEF_LEMMAS = frozenset({"think", "feel", "hope", "know", "agree", "find", "show"})
 
 
 @cache
@@ -67,12 +106,20 @@ def cue_words() -> frozenset[str]:
 
 @dataclass
 class _Found:
-    cue: tuple[int, int]
+    """A claim under construction: char ranges, the sentence, and what the rules learnt about it."""
+
+    cue: tuple[int, int] | None
     cue_lemma: str
     content: list[tuple[int, int]]
     sources: list[dict[str, Any]]
     sent: Span
     via: list[dict[str, Any]] = field(default_factory=list)
+    kind: str = "statement"
+    asked_by: dict[str, Any] | None = None
+    rule: str = "verb"
+    cue_token: int | None = None
+    denied_noun: bool = False  # a denial of "the allegations" / "it": denies the nearest earlier accusation
+    denies: int | None = None  # index into the article's found list, set at the end
 
 
 # --- spans -------------------------------------------------------------------------------------------------
@@ -132,18 +179,22 @@ def _span(doc: Doc, se: tuple[int, int]) -> dict[str, Any]:
 
 def _quote_type(doc: Doc, parts: list[tuple[int, int]], sent: Span) -> str:
     """direct when every part sits between quotation marks, mixed when quotes are inside or only some parts
-    are quoted, else indirect."""
+    are quoted, else indirect. Whether a quotation is open is read from the paragraph's start."""
     text = _text(doc)
     quoted = []
     for start, end in parts:
-        before = text[sent.start_char : start].rstrip()
-        after = text[end : sent.end_char].lstrip(" ,.;:!?")
-        inside = _count_open(text[sent.start_char : start])
-        opened = (bool(before) and before[-1] in _OPEN_QUOTES) or inside
+        if text[start : start + 5].lower() == "that " and text[start + 5 : start + 6] in _OPEN_QUOTES:
+            start += 6  # 'noting that "the possibility ..."' is a direct quote
+        para = text.rfind("\n\n", 0, start)
+        prefix = text[para + 2 if para >= 0 else max(0, start - 3000) : start]
+        before = prefix.rstrip()
+        after = text[end : end + 4].lstrip(" ,.;:!?")
+        opened = (bool(before) and before[-1] in _OPEN_QUOTES) or _count_open(prefix)
         closed = bool(after) and after[0] in _CLOSE_QUOTES
-        if not closed:
-            after_raw = text[end : min(end + 3, len(text))]
-            closed = any(c in _CLOSE_QUOTES for c in after_raw)
+        if not closed and opened and _count_open(prefix + text[start:end]):
+            rest = text[end : text.find("\n\n", end) if "\n\n" in text[end:] else len(text)]
+            marks = [c for c in rest if c in _QUOTES]
+            closed = bool(marks) and (marks[0] in _CLOSE_QUOTES or marks[0] == '"')
         quoted.append(bool(opened and closed))
         if not (opened and closed) and any(c in _QUOTES for c in text[start:end]):
             return "mixed"
@@ -159,84 +210,27 @@ def _count_open(prefix: str) -> bool:
     return straight or curly
 
 
-# --- sources -----------------------------------------------------------------------------------------------
+# --- per-sentence context ----------------------------------------------------------------------------------
 
 
-def _source(doc: Doc, first: int, last: int, history: list[dict[str, Any]]) -> dict[str, Any] | None:
-    se = _tok_range(doc, first, last)
-    if se is None:
-        return None
-    text = _text(doc)[se[0] : se[1]]
-    lower = text.lower()
-    lex = lexicon()
-    if lower in _PRONOUNS:
-        if lower in _RESOLVABLE:
-            found = _antecedent(doc, se[0], lower != "they", history)
-            if found is not None:
-                return {**found, "span": _span(doc, se)}
-        return {"name": text, "kind": "unknown", "country": None, "span": _span(doc, se)}
-    name = text
-    for det in _DETERMINERS:
-        if lower.startswith(det):
-            name = text[len(det) :]
-            break
-    info = lex.lookup(text) or lex.lookup(name)
-    ents = [e for e in doc.ents if e.start >= first and e.end <= last + 1]
-    if info is None:
-        for ent in ents:
-            info = lex.lookup(ent.text)
-            if info is not None:
-                break
-    country: str | None = None
-    if info is not None:
-        kind = _KIND_OF.get(info.kind, "organization")
-        country = info.country
-        name = info.name if len(ents) <= 1 and len(name) <= len(info.name) + 25 else name
-    elif any(e.label_ == "PERSON" for e in ents):
-        kind = "person"
-        person = next(e for e in ents if e.label_ == "PERSON")
-        name = person.text
-    elif any(e.label_ in ("ORG", "NORP", "GPE") for e in ents) and not any(
-        t.lower_ in _ANONYMOUS for t in doc[first : last + 1]
-    ):
-        kind = "organization"
-    elif any(t.lower_ in _ANONYMOUS for t in doc[first : last + 1]):
-        kind = "anonymous"
-    else:
-        kind = "unknown"
-    if country is None:
-        for tok in doc[first : last + 1]:
-            code = lex.demonym(tok.text) or lex.country(tok.text)
-            if code:
-                country = code
-                break
-    return {"name": name, "kind": kind, "country": country, "span": _span(doc, se)}
+@dataclass
+class _Ctx:
+    doc: Doc
+    text: str
+    names: Sources
+    found: list[_Found] = field(default_factory=list)
+    paragraph_breaks: list[int] = field(default_factory=list)
+    pending_quotes: list[Span] = field(default_factory=list)
 
+    def paragraph(self, char: int) -> int:
+        return sum(1 for b in self.paragraph_breaks if b <= char)
 
-def _antecedent(doc: Doc, before: int, person: bool, history: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The nearest named source (or PERSON / ORG entity) before char ``before``: a person for he / she."""
-    wanted = ("person",) if person else ("organization", "government", "military", "intelligence", "outlet")
-    best: dict[str, Any] | None = None
-    best_at = -1
-    for prev in history:
-        at = prev["span"]["start"] if prev.get("span") else -1
-        if prev["kind"] in wanted and prev["name"].lower() not in _PRONOUNS and best_at < at < before:
-            best, best_at = prev, at
-    labels = ("PERSON",) if person else ("ORG",)
-    for ent in doc.ents:
-        if ent.label_ in labels and best_at < ent.start_char < before:
-            info = lexicon().lookup(ent.text)
-            kind = (
-                "person" if person else (_KIND_OF.get(info.kind, "organization") if info else "organization")
-            )
-            best_at = ent.start_char
-            best = {"name": info.name if info else ent.text, "kind": kind,
-                    "country": info.country if info else None}  # fmt: skip
-    return best
+    def in_sentence(self, sent: Span) -> list[_Found]:
+        return [f for f in self.found if f.sent.start == sent.start]
 
 
 def _subject(verb: Token) -> tuple[Token | None, bool]:
-    """(subject token, whether it is the agent of a passive or an active subject)."""
+    """(subject token, whether it holds the claim: an active subject or a passive's agent)."""
     for child in verb.children:
         if child.dep_ == "agent":
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -244,96 +238,144 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
                 return pobj, True
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head, True
             return child, True
     for child in verb.children:
         if child.dep_ == "nsubjpass":
             return child, False
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
+    participle = verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX")
+    if participle and not any(c.dep_ == "mark" for c in verb.children):
+        return _subject(verb.head)  # "Kim commented on it, noting that ...": the subject is its head's
     if verb.dep_ == "relcl":
         return verb.head, True
     return None, False
 
 
 def _source_range(tok: Token) -> tuple[int, int]:
-    """The subject's token range: its subtree, cut at a relative clause after the head."""
+    """The subject's token range: its subtree, cut at a relative clause or a participle phrase after it."""
     first, last = _subtree(tok)
     for child in tok.rights:
         if child.dep_ in ("relcl", "acl") and child.i > tok.i:
             last = min(last, child.left_edge.i - 1)
+            doc = tok.doc
+            while last > tok.i and doc[last].is_punct:
+                last -= 1
     return first, last
 
 
-# --- rules -------------------------------------------------------------------------------------------------
+def _holder(tok: Token) -> Token:
+    """ "An earlier report by LIGA": the one who made the report (LIGA); otherwise the token itself."""
+    if tok.lower_ in REPORT_SUBJECTS or tok.lemma_.lower() in REPORT_SUBJECTS:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and (pobj.ent_type_ or pobj.pos_ == "PROPN"):
+                    return pobj
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is not None and (poss.ent_type_ or poss.pos_ == "PROPN"):
+            return poss
+    return tok
 
 
-def _verb_claims(doc: Doc, history: list[dict[str, Any]]) -> list[_Found]:
+def _is_relay(tok: Token) -> bool:
+    """ "cited by X", "as reported by X", "citing X", "quoting X": a relay, handled by :func:`_relays`."""
+    lemma = tok.lemma_.lower()
+    if lemma not in RELAY_LEMMAS or tok.dep_ not in ("advcl", "acl", "conj", "xcomp", "parataxis"):
+        return False
+    if tok.tag_ == "VBN":
+        return any(c.dep_ == "agent" for c in tok.children)
+    return tok.tag_ == "VBG" and lemma in ("cite", "quote") and any(c.dep_ == "dobj" for c in tok.children)
+
+
+def _content_of_object(doc: Doc, verb: Token, dobj: Token) -> list[tuple[int, int]]:
+    """The object as content; "accused X of doing Y" keeps the "of" phrase with it."""
+    last = dobj.right_edge.i
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.i <= dobj.i:
+            continue
+        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if prep.lower_ in ("of", "for", "over") or (
+            prep.lower_ in ("near", "in", "around", "outside", "inside", "across", "along")
+            and pobj is not None
+            and pobj.ent_type_ not in ("DATE", "TIME")
+        ):  # "accused X of doing Y", "reported fighting near Bakhmut" (the parser hangs "near" on the verb)
+            last = max(last, prep.right_edge.i)
+    return [r for r in [_tok_range(doc, dobj.left_edge.i, last)] if r]
+
+
+def _verb_rule(sent: Span, ctx: _Ctx) -> None:
+    doc = ctx.doc
     words = cue_words()
-    found: list[_Found] = []
-    for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX") or (tok.pos_ == "AUX" and tok.dep_ == "aux"):
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass"):
             continue
         lemma = tok.lemma_.lower()
         if lemma not in CUE_LEMMAS and tok.lower_ not in words:
             continue
-        if lemma in ("cite",) or (tok.dep_ == "aux"):
+        if lemma == "cite" or tok.lower_ == "according" or _is_relay(tok):
             continue
-        if tok.lower_ == "according":
-            continue
-        sent = tok.sent
         comp = [c for c in tok.children if c.dep_ in _CONTENT_DEPS]
         subj, active = _subject(tok)
+        denial_of_noun = False
         content: list[tuple[int, int]] = []
         if comp:
             c = comp[0]
-            rng = _subtree(c)
             holes = []
-            if subj is not None and rng[0] <= subj.i <= rng[1]:
+            if subj is not None and c.left_edge.i <= subj.i <= c.right_edge.i:
                 holes.append(_source_range(subj))
-            content = _minus(doc, rng, holes)
+            content = _minus(doc, _subtree(c), holes)
+        elif tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON") and subj is not None and active:
+            # "allegations denied by Pyongyang": the noun (without the participle phrase) is the content
+            noun = tok.head
+            content = _minus(doc, (noun.left_edge.i, noun.i), [])
+            denial_of_noun = noun.lower_ in ACCUSATION_NOUNS
         elif tok.dep_ in ("parataxis", "advcl") and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
             if tok.dep_ == "advcl" and not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
                 continue
-            head = tok.head
-            content = _minus(doc, _subtree(head), [_subtree(tok)])
+            content = _minus(doc, _subtree(tok.head), [_subtree(tok)])
         else:
             dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if (
-                dobj is None
-                or lemma in ("tell", "ask", "say")
-                or dobj.pos_ == "PRON"
-                or dobj.ent_type_ == "PERSON"
-            ):
+            if dobj is None or lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
                 continue
-            content = [r for r in [_tok_range(doc, *_subtree(dobj))] if r]
+            if dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS:
+                continue
+            denial_of_noun = dobj.lower_ in ACCUSATION_NOUNS
+            content = _content_of_object(doc, tok, dobj)
         if not content:
             continue
         sources: list[dict[str, Any]] = []
         if subj is not None and active:
-            src = _source(doc, *_source_range(subj), history)
-            if src is None:
+            holder = _holder(subj)
+            first, last = _source_range(holder)
+            if holder is not subj:
+                first = max(first, holder.left_edge.i)
+            sources = ctx.names.of(first, last)
+            if not sources:
                 continue
-            sources.append(src)
         elif subj is not None and subj.lower_ != "it":
             # "He is believed to have fled": the passive subject is part of the content, no named source
             if not comp or comp[0].dep_ != "xcomp":
                 continue
             content = [r for r in [_tok_range(doc, subj.left_edge.i, comp[0].right_edge.i)] if r]
-        if not sources and lemma in ("think", "feel", "hope", "know", "agree", "find", "show"):
+        if not sources and lemma in _BELIEF_LEMMAS:
             continue
         cue = _tok_range(doc, tok.i, tok.i)
         if cue is None:
             continue
-        if sources:
-            history.append(sources[0])
-        found.append(_Found(cue, lemma, content, sources, sent))
-    return found
+        f = _Found(cue, lemma, content, sources, sent, rule="verb", cue_token=tok.i)
+        f.denied_noun = denial_of_noun and lemma in DENIAL_LEMMAS
+        if lemma in DENIAL_LEMMAS:
+            f.kind = "denial"
+        ctx.found.append(f)
 
 
-def _according_to(doc: Doc, history: list[dict[str, Any]]) -> list[_Found]:
-    found: list[_Found] = []
-    for tok in doc:
-        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+def _according_to(sent: Span, ctx: _Ctx) -> None:
+    doc = ctx.doc
+    for tok in sent:
+        if tok.lower_ != "according" or tok.i + 1 >= sent.end or doc[tok.i + 1].lower_ != "to":
             continue
         to = doc[tok.i + 1]
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -341,7 +383,6 @@ def _according_to(doc: Doc, history: list[dict[str, Any]]) -> list[_Found]:
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
         if pobj is None:
             continue
-        sent = tok.sent
         first, last = tok.i, max(pobj.right_edge.i, to.i)
         hole_first, hole_last = first, last
         if hole_last + 1 < sent.end and doc[hole_last + 1].text == ",":
@@ -349,51 +390,101 @@ def _according_to(doc: Doc, history: list[dict[str, Any]]) -> list[_Found]:
         if hole_first - 1 >= sent.start and doc[hole_first - 1].text == ",":
             hole_first -= 1
         content = _minus(doc, (sent.start, sent.end - 1), [(hole_first, hole_last)])
-        src = _source(doc, *_source_range(pobj), history)
+        holder = _holder(pobj)
+        src_first, src_last = _source_range(holder)
+        sources = ctx.names.of(src_first, src_last)
         cue = _tok_range(doc, tok.i, to.i)
-        if not content or src is None or cue is None:
+        if not content or not sources or cue is None:
             continue
-        history.append(src)
-        found.append(_Found(cue, "according to", content, [src], sent))
-    return found
+        ctx.found.append(_Found(cue, "according to", content, sources, sent, rule="according",
+                                cue_token=tok.i))  # fmt: skip
 
 
-def _citing(doc: Doc, claims: list[_Found], history: list[dict[str, Any]]) -> list[_Found]:
-    """Handle "citing X" / "cited by X": a relay for a claim of the same clause, else a claim of its own."""
-    found: list[_Found] = []
-    for tok in doc:
-        if tok.lemma_.lower() != "cite" or tok.dep_ not in ("advcl", "acl", "conj", "xcomp", "parataxis"):
+def _noun_cues(sent: Span, ctx: _Ctx) -> None:
+    """ "speculation that X", "reports of X", "LIGA's report that X", "claims by officials that X"."""
+    doc = ctx.doc
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.lower_ not in NOUN_CUES:
             continue
-        if tok.lower_ == "cited":
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in CUE_LEMMAS:
+            continue  # "a report by X suggested": the verb rule has it
+        content: list[tuple[int, int]] = []
+        that = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
+                     and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)  # fmt: skip
+        if that is not None:
+            content = [r for r in [_tok_range(doc, *_subtree(that))] if r]
+        elif tok.lower_ in NOUNS_OF:
+            prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "about")), None)
+            pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
+            if pobj is not None and prep is not None:
+                content = [r for r in [_tok_range(doc, pobj.left_edge.i, prep.right_edge.i)] if r]
+        if not content:
+            continue
+        sources: list[dict[str, Any]] = []
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        by_obj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if poss is not None and poss.lower_ not in ("its", "their", "his", "her"):
+            sources = ctx.names.of(*_subtree(poss))
+        elif by_obj is not None:
+            sources = ctx.names.of(*_source_range(by_obj))
+        else:
+            mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")
+                    and (c.ent_type_ in ("NORP", "ORG", "GPE") or c.lower_ in _SOURCE_MODIFIERS)]  # fmt: skip
+            if mods:
+                sources = ctx.names.of(mods[0].left_edge.i, tok.i - 1)
+        cue = _tok_range(doc, tok.i, tok.i)
+        if cue is not None:
+            ctx.found.append(_Found(cue, tok.lower_, content, sources, sent, rule="noun", cue_token=tok.i))
+
+
+def _host(ctx: _Ctx, sent: Span, tok: Token) -> _Found | None:
+    """The claim of ``sent`` that a relay phrase at ``tok`` belongs to: one with a source, nearest first."""
+    candidates = [f for f in ctx.in_sentence(sent) if f.sources and f.rule in ("verb", "according")]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda f: abs((f.cue_token or 0) - tok.i))
+
+
+def _relays(sent: Span, ctx: _Ctx) -> None:
+    """ "cited by X" / "as reported by X" / "quoted by X" add a relay; "citing X" / "quoting X" a source."""
+    doc = ctx.doc
+    for tok in sent:
+        if not _is_relay(tok) and not (tok.lemma_.lower() == "cite" and tok.dep_ in ("advcl", "acl", "conj")):
+            continue
+        passive = tok.tag_ == "VBN"
+        if passive:
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             x = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         else:
             x = next((c for c in tok.children if c.dep_ == "dobj"), None)
         if x is None:
             continue
-        src = _source(doc, *_source_range(x), history)
-        if src is None:
-            continue
-        host = next((f for f in claims if f.sent == tok.sent and f.sources and f.cue[0] <= tok.head.idx + 1
-                     and f.cue[1] >= tok.head.idx), None)  # fmt: skip
-        if host is None:
-            host = next((f for f in claims if f.sent == tok.sent and f.sources), None)
-        if host is not None:
-            host.via.append(src)
-            hole = _subtree(tok)
-            if hole[0] - 1 >= tok.sent.start and doc[hole[0] - 1].text == ",":
-                hole = (hole[0] - 1, hole[1])
-            cut = (doc[hole[0]].idx, doc[hole[1]].idx + len(doc[hole[1]].text))
-            host.content = _cut(doc, host.content, cut)
+        relay = ctx.names.of(*_source_range(x))
+        if not relay:
             continue
         hole = _subtree(tok)
-        if hole[0] - 1 >= tok.sent.start and doc[hole[0] - 1].text == ",":
+        mark = next((c for c in tok.children if c.dep_ == "mark"), None)
+        if hole[0] - 1 >= sent.start and doc[hole[0] - 1].text == ",":
             hole = (hole[0] - 1, hole[1])
-        content = _minus(doc, (tok.sent.start, tok.sent.end - 1), [hole])
-        cue = _tok_range(doc, tok.i, tok.i + 1 if tok.lower_ == "cited" else tok.i)
+        if hole[1] + 1 < sent.end and doc[hole[1] + 1].text == "," and doc[hole[0]].text == ",":
+            hole = (hole[0], hole[1] + 1)
+        cut = (doc[hole[0]].idx, doc[hole[1]].idx + len(doc[hole[1]].text))
+        host = _host(ctx, sent, tok)
+        if host is not None:
+            if passive:
+                host.via.extend(relay)  # the relay handed the claim on: further along its path
+            else:
+                host.via = host.sources + host.via  # "Reuters reported, citing officials"
+                host.sources = relay
+            host.content = _cut(doc, host.content, cut)
+            continue
+        content = _minus(doc, (sent.start, sent.end - 1), [hole])
+        last = mark.i if mark is not None and passive else (tok.i + 1 if passive else tok.i)
+        cue = _tok_range(doc, mark.i if mark is not None else tok.i, max(last, tok.i))
         if content and cue:
-            found.append(_Found(cue, "cite", content, [src], tok.sent))
-    return found
+            ctx.found.append(_Found(cue, tok.lemma_.lower(), content, relay, sent, rule="relay",
+                                    cue_token=tok.i))  # fmt: skip
 
 
 def _cut(doc: Doc, parts: list[tuple[int, int]], hole: tuple[int, int]) -> list[tuple[int, int]]:
@@ -408,47 +499,312 @@ def _cut(doc: Doc, parts: list[tuple[int, int]], hole: tuple[int, int]) -> list[
     return result or parts
 
 
+def _covered(f: _Found, char: int) -> bool:
+    return any(s <= char < e for s, e in f.content)
+
+
+def _hedged(sent: Span, ctx: _Ctx) -> None:
+    """A clause hedged with "allegedly" / "reportedly" that no cue covers: an attribution of its own."""
+    doc = ctx.doc
+    here = ctx.in_sentence(sent)
+    for tok in sent:
+        if tok.lower_ not in HEDGE_ADVERBS:
+            continue
+        if any(_covered(f, tok.idx) for f in here):
+            continue  # the hedge of a claim already found: its certainty term
+        verb = tok.head
+        holes = [_subtree(c) for c in verb.children if c.dep_ == "conj" and c.i > verb.i]
+        holes += [(c.i, c.i) for c in verb.children if c.dep_ in ("cc", "mark") or (c.dep_ == "punct"
+                  and c.i > verb.i)]  # fmt: skip
+        content = _minus(doc, _subtree(verb), holes)
+        if not content:
+            continue
+        sources = _carried(ctx, sent)
+        cue = None if sources else _tok_range(doc, tok.i, tok.i)
+        ctx.found.append(_Found(cue, tok.lower_, content, sources, sent, rule="hedged", cue_token=tok.i))
+
+
+def _carried(ctx: _Ctx, sent: Span) -> list[dict[str, Any]]:
+    """The sources of the last sourced claim of this or the previous sentence, within one paragraph."""
+    para = ctx.paragraph(sent.start_char)
+    prev = [f for f in ctx.found if f.sources and f.kind == "statement" and f.sent.start <= sent.start
+            and ctx.paragraph(f.sent.start_char) == para]  # fmt: skip
+    if not prev:
+        return []
+    last = max(prev, key=lambda f: f.sent.start)
+    if last.sent.start != sent.start and last.sent.end != sent.start:
+        return []  # only the sentence right before carries its source over
+    return [dict(s) for s in last.sources]
+
+
+def _no_comment(sent: Span, ctx: _Ctx) -> None:
+    """ "X did not respond", "declined to comment", "reached out to X ... no response"."""
+    doc = ctx.doc
+    match = NO_COMMENT.search(sent.text)
+    if match is None:
+        return
+    cue_start = sent.start_char + match.start()
+    asked: list[dict[str, Any]] = []
+    asked_by: dict[str, Any] | None = None
+    for tok in sent:
+        if tok.lemma_.lower() not in ASKING_LEMMAS or tok.pos_ != "VERB":
+            continue
+        objs = [c for c in tok.children if c.dep_ == "dobj"]
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "to":
+                objs += [c for c in prep.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        first, last = _source_range(objs[0])
+        j = last + 1  # "the Mission" + "to the United Nations", which the parser hangs on the verb
+        if j < sent.end and doc[j].lower_ == "to" and doc[last].pos_ == "PROPN":
+            j += 1
+            if j < sent.end and doc[j].lower_ == "the":
+                j += 1
+            while j < sent.end and doc[j].pos_ == "PROPN":
+                last = j
+                j += 1
+        asked = ctx.names.of(first, last)
+        subj, active = _subject(tok)
+        if subj is not None and active:
+            by = ctx.names.of(*_source_range(subj))
+            asked_by = by[0] if by else None
+        break
+    if not asked:
+        for tok in sent:
+            if tok.idx >= cue_start - 1 and tok.pos_ in ("VERB", "AUX"):
+                subj, _ = _subject(tok)
+                if subj is not None and subj.lower_ not in ("it", "there"):
+                    asked = ctx.names.of(*_source_range(subj))
+                break
+    content = _trim(doc, sent.start_char, sent.end_char)
+    cue = _trim(doc, cue_start, sent.start_char + match.end())
+    if content is None or cue is None:
+        return
+    ctx.found.append(_Found(cue, "no comment", [content], asked, sent, kind="no_comment", asked_by=asked_by,
+                            rule="no_comment"))  # fmt: skip
+
+
+def _asserted(sent: Span, ctx: _Ctx) -> None:
+    """The main clause of a sentence no attribution covers, when it reads as the article's own statement."""
+    doc = ctx.doc
+    here = ctx.in_sentence(sent)
+    if any(f.kind == "no_comment" for f in here):
+        return
+    text = sent.text.strip()
+    if not text or text.endswith("?") or _inside_quote(ctx, sent):
+        return
+    taken: list[tuple[int, int]] = []
+    for f in here:
+        taken += f.content
+        if f.cue:
+            taken.append(f.cue)
+        taken += [(s["span"]["start"], s["span"]["end"]) for s in f.sources if s.get("span")]
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or any(a <= root.idx < b for a, b in taken):
+        return
+    if root.lemma_.lower() in CUE_LEMMAS:
+        return
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
+        return
+    if not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in sent):
+        return
+    if any(t.lower_ in _OPINION_WORDS for t in sent):
+        return
+    free: list[int] = [t.i for t in sent if not any(a <= t.idx < b for a, b in taken)]
+    # the longest run of free tokens that holds the root
+    runs: list[list[int]] = []
+    for i in free:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    run = next((r for r in runs if root.i in r), None)
+    if run is None:
+        return
+    while run and (
+        doc[run[-1]].is_punct or doc[run[-1]].pos_ in _DANGLING or doc[run[-1]].lower_ in _RELATIVE
+    ):
+        run.pop()
+    if len([i for i in run if not doc[i].is_punct]) < 4:
+        return  # "This development follows [speculation that ...]": what is left is no statement
+    span = _tok_range(doc, run[0], run[-1])
+    if span is None:
+        return
+    ctx.found.append(_Found(None, "", [span], [], sent, rule="asserted"))
+
+
+def _inside_quote(ctx: _Ctx, sent: Span) -> bool:
+    before = ctx.text[max(0, sent.start_char - 2000) : sent.start_char]
+    para_start = before.rfind("\n\n")
+    before = before[para_start + 2 :] if para_start >= 0 else before
+    stripped = sent.text.lstrip()
+    return _count_open(before) or (bool(stripped) and stripped[0] in _OPEN_QUOTES)
+
+
+def _quote_continuation(sent: Span, ctx: _Ctx) -> None:
+    """A quoted sentence with no cue of its own continues the nearest quotation of the same paragraph:
+    '"We will hold," the general said. "The enemy is exhausted."' is one attribution in two parts."""
+    if ctx.in_sentence(sent) or not _inside_quote(ctx, sent):
+        return
+    part = _trim(ctx.doc, sent.start_char, sent.end_char)
+    if part is None:
+        return
+    para = ctx.paragraph(sent.start_char)
+    quoted = [f for f in ctx.found if f.sources and f.rule in ("verb", "according", "relay", "quoted")
+              and ctx.paragraph(f.sent.start_char) == para
+              and any(c in _QUOTES for c in ctx.text[f.sent.start_char : f.sent.end_char])]  # fmt: skip
+    if not quoted:
+        return
+    host = max(quoted, key=lambda f: f.sent.start)
+    host.content = sorted([*host.content, part])
+    ctx.pending_quotes.append(sent)
+
+
+def _quote_backfill(ctx: _Ctx) -> None:
+    """'"A. B," he said.': the quoted sentences before the cue's sentence join its quotation."""
+    doc = ctx.doc
+    sents = list(doc.sents)
+    claimed = {f.sent.start for f in ctx.found} | {s.start for s in ctx.pending_quotes}
+    for k, sent in enumerate(sents):
+        if sent.start in claimed or not _inside_quote(ctx, sent):
+            continue
+        para = ctx.paragraph(sent.start_char)
+        for nxt in sents[k + 1 : k + 4]:
+            if ctx.paragraph(nxt.start_char) != para:
+                break
+            hosts = [f for f in ctx.found if f.sent.start == nxt.start and f.sources and f.rule == "verb"
+                     and f.cue and any(ctx.text[s:e] and s < f.cue[0] for s, e in f.content)]  # fmt: skip
+            if hosts:
+                part = _trim(doc, sent.start_char, sent.end_char)
+                if part is not None:
+                    hosts[0].content = sorted([*hosts[0].content, part])
+                    claimed.add(sent.start)
+                break
+            if nxt.start not in claimed and _inside_quote(ctx, nxt):
+                continue
+            break
+
+
+# --- relations between claims ------------------------------------------------------------------------------
+
+
+def _nest(found: list[_Found]) -> None:
+    """A claim whose cue lies inside another claim's content was relayed by that claim's sources."""
+    for inner in found:
+        if inner.cue is None or inner.via or not inner.sources or inner.rule == "asserted":
+            continue
+        outer = [f for f in found if f is not inner and f.sources and f.kind == "statement"
+                 and any(s <= inner.cue[0] and inner.cue[1] <= e for s, e in f.content)]  # fmt: skip
+        if outer:
+            host = min(outer, key=lambda f: sum(e - s for s, e in f.content))
+            inner.via = [dict(s) for s in host.sources] + [dict(v) for v in host.via]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 3}
+
+
+def _anchor(f: _Found) -> int:
+    return f.cue[0] if f.cue else f.content[0][0]
+
+
+def _link_denials(found: list[_Found], text: str) -> None:
+    for k, f in enumerate(found):
+        if f.kind != "denial":
+            continue
+        anchor = _anchor(f)
+        earlier = [(j, g) for j, g in enumerate(found) if j != k and g.kind == "statement"
+                   and g.rule != "asserted" and _anchor(g) < anchor]  # fmt: skip
+        if not earlier:
+            continue
+        if f.denied_noun:
+            accusing = [(j, g) for j, g in earlier if g.cue_lemma in ("accuse", "allege", "claim", "charge")
+                        or g.cue_lemma in ACCUSATION_NOUNS]  # fmt: skip
+            pool = accusing or earlier
+            f.denies = max(pool, key=lambda jg: jg[1].cue[0] if jg[1].cue else 0)[0]
+            continue
+        mine = _words(" ".join(text[s:e] for s, e in f.content))
+        best, best_score = None, 0.0
+        for j, g in earlier:
+            theirs = _words(" ".join(text[s:e] for s, e in g.content))
+            if mine and theirs:
+                score = len(mine & theirs) / min(len(mine), len(theirs))
+                if score > best_score:
+                    best, best_score = j, score
+        if best is not None and best_score >= 0.3:
+            f.denies = best
+
+
 # --- the claim ---------------------------------------------------------------------------------------------
+
+_RULES = (
+    _verb_rule,
+    _according_to,
+    _noun_cues,
+    _relays,
+    _hedged,
+    _no_comment,
+    _quote_continuation,
+    _asserted,
+)
 
 
 def extract(doc: Doc, article_id: str) -> list[dict[str, Any]]:
     """Claim dicts for the attributions found in ``doc`` (its text is the article text), in text order."""
-    if not _text(doc).strip() or len(doc) == 0:
+    text = _text(doc)
+    if not text.strip() or len(doc) == 0:
         return []
-    history: list[dict[str, Any]] = []
-    found = _verb_claims(doc, history)
-    found += _according_to(doc, history)
-    found += _citing(doc, found, history)
-    found.sort(key=lambda f: (min(f.content[0][0], f.cue[0]), f.cue[0]))
-    claims: list[dict[str, Any]] = []
-    for n, f in enumerate(found, 1):
-        parts = sorted(f.content)
-        cue_text = _text(doc)[f.cue[0] : f.cue[1]]
-        first = f.sources[0] if f.sources else None
+    ctx = _Ctx(doc, text, Sources(doc, text))
+    ctx.paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
+    for sent in doc.sents:
+        for rule in _RULES:
+            rule(sent, ctx)
+    _quote_backfill(ctx)
+    found = [f for f in ctx.found if f.content]
+    _nest(found)
+    found.sort(key=lambda f: (min(f.content[0][0], f.cue[0] if f.cue else f.content[0][0]),
+                              f.cue[0] if f.cue else 0))  # fmt: skip
+    _link_denials(found, text)
+    ids = [f"{article_id}:c{n}" for n in range(1, len(found) + 1)]
+    return [_claim(doc, f, ids[n], ids[f.denies] if f.denies is not None else None)
+            for n, f in enumerate(found)]  # fmt: skip
+
+
+def _claim(doc: Doc, f: _Found, claim_id: str, denies: str | None) -> dict[str, Any]:
+    text = _text(doc)
+    parts = sorted(f.content)
+    first = f.sources[0] if f.sources else None
+    if f.kind == "no_comment":
+        certainty: dict[str, Any] = {"evidential": "asserted", "strength": "unknown", "polarity": "positive",
+                                     "term": None, "probability": None}  # fmt: skip
+        quote = "none"
+    else:
+        lo = min([parts[0][0]] + ([f.cue[0]] if f.cue else []))
+        hi = max([parts[-1][1]] + ([f.cue[1]] if f.cue else []))
         certainty = grade(
-            cue=cue_text,
-            window=f.sent.text,
+            cue=text[f.cue[0] : f.cue[1]] if f.cue and f.rule != "hedged" else None,
+            window=text[lo:hi],
             source_kind=first["kind"] if first else None,
             source_country=first["country"] if first else None,
-            text=_text(doc),
+            text=text,
             source_name=first["name"] if first else None,
         ).to_dict()
-        denial = f.cue_lemma in DENIAL_LEMMAS
-        if denial:
+        if f.rule == "hedged" and certainty["evidential"] == "asserted":
+            certainty["evidential"] = "reported"
+        if f.kind == "denial":
             certainty["polarity"] = "negative"
-        claims.append(
-            {
-                "id": f"{article_id}:c{n}",
-                "content": _span(doc, (parts[0][0], parts[-1][1])),
-                "content_parts": [_span(doc, p) for p in parts],
-                "cue": _span(doc, f.cue),
-                "sources": f.sources,
-                "via": f.via,
-                "asked_by": None,
-                "quote": _quote_type(doc, parts, f.sent),
-                "certainty": certainty,
-                "kind": "denial" if denial else "statement",
-                "denies": None,
-            }
-        )
-    return claims
+        quote = "none" if f.rule == "asserted" else _quote_type(doc, parts, f.sent)
+    return {
+        "id": claim_id,
+        "content": _span(doc, (parts[0][0], parts[-1][1])),
+        "content_parts": [_span(doc, p) for p in parts],
+        "cue": _span(doc, f.cue) if f.cue else None,
+        "sources": f.sources,
+        "via": f.via,
+        "asked_by": f.asked_by,
+        "quote": quote,
+        "certainty": certainty,
+        "kind": f.kind,
+        "denies": denies,
+    }

@@ -1,0 +1,345 @@
+"""Sources: who holds a claim, as a span with a normalised name, a kind and a country.
+
+:class:`Sources` is made once per article. :meth:`Sources.of` turns a token range of the parse (a subject,
+an agent, the object of "according to") into ``Source`` dicts of the interchange format, one per
+coordinated name ("the Kyiv Post and Interfax-Ukraine" gives two), and remembers them so that later
+pronouns ("He"), titles ("the minister") and short names ("Kim") resolve to the full source. The span always
+stays the words as written; name, kind and country come from the resolved source.
+
+Naming, in order: the nlp lexicon (outlets, agencies, bodies: "Ukrainian public broadcaster Suspilne" is
+Suspilne, an outlet of UA), capitals and seats of power (``data/seats.tsv``: "Pyongyang" is KP's
+government), country names (a government), a PERSON entity (its kind from the title nearest the name,
+``data/source_words.tsv``: "Defense Minister Kim Yong-hyun" is government), else the phrase without its
+determiner, its kind from the words in it ("Ukrainian intelligence officials" is intelligence). The
+country comes from the lexicon, else from the first demonym or country name in the phrase.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from wirewatch.nlp import lexicon
+
+__all__ = ["KIND_ORDER", "Sources", "seat", "source_words"]
+
+KIND_ORDER = ("intelligence", "military", "government", "outlet", "document", "expert", "official",
+              "anonymous", "organization", "person")  # fmt: skip
+"""When several words of a phrase name a kind, the earliest kind here wins."""
+
+_LEXICON_KIND = {"outlet": "outlet", "agency": "outlet", "government": "government", "military": "military",
+                 "intelligence": "intelligence", "organization": "organization"}  # fmt: skip
+PERSONAL = frozenset({"he", "she", "him", "her"})
+PLURAL = frozenset({"they", "them"})
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"})
+_STRIP_WORDS = ("the ", "a ", "an ", "both ", "either ", "neither ")
+_QUOTES_ETC = " \t\r\n,;:.—–-\"“”«»„'‘’()[]"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("wirewatch.claims").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [{k: v.strip() for k, v in row.items()} for row in
+            csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]  # fmt: skip
+
+
+@cache
+def source_words() -> dict[str, tuple[str, bool]]:
+    """``data/source_words.tsv``: lower-case word → (kind, whether it is a person's title)."""
+    return {r["word"]: (r["kind"], r["title"] == "yes") for r in _rows("source_words.tsv")}
+
+
+@cache
+def _seats() -> dict[str, tuple[str, str]]:
+    return {r["name"].lower(): (r["country"], r["kind"]) for r in _rows("seats.tsv")}
+
+
+def seat(name: str) -> tuple[str, str] | None:
+    """(country, kind) of a capital or seat of power named ``name`` ("the Kremlin" → ("RU", "government"))."""
+    key = name.strip().lower()
+    if key.startswith("the "):
+        key = key[4:]
+    return _seats().get(key)
+
+
+def _strip_det(text: str) -> str:
+    lower = text.lower()
+    for word in _STRIP_WORDS:
+        if lower.startswith(word):
+            return text[len(word) :]
+    return text
+
+
+class Sources:
+    """Names the sources of one article and remembers them for later references."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        self.doc = doc
+        self.text = text
+        self.history: list[dict[str, Any]] = []
+
+    # --- spans -------------------------------------------------------------------------------------------
+
+    def _char_range(self, first: int, last: int) -> tuple[int, int] | None:
+        if last < first:
+            return None
+        start, end = self.doc[first].idx, self.doc[last].idx + len(self.doc[last].text)
+        while start < end and self.text[start] in _QUOTES_ETC:
+            start += 1
+        while end > start and self.text[end - 1] in _QUOTES_ETC:
+            end -= 1
+        return (start, end) if end > start else None
+
+    def _span(self, start: int, end: int) -> dict[str, Any]:
+        return {"start": start, "end": end, "text": self.text[start:end]}
+
+    # --- the public entry ----------------------------------------------------------------------------------
+
+    def of(self, first: int, last: int, *, remember: bool = True) -> list[dict[str, Any]]:
+        """The sources named by tokens ``first..last`` (inclusive): one per coordinated name."""
+        while first < last and self.doc[first].lower_ in ("both", "either", "neither"):
+            first += 1
+        sources = [s for s in (self.one(a, b) for a, b in self._coordinated(first, last)) if s is not None]
+        if remember:
+            self.history.extend(s for s in sources if s["name"].lower() not in PRONOUNS)
+        return sources
+
+    def _coordinated(self, first: int, last: int) -> list[tuple[int, int]]:
+        """Split "A and B" / "A, B and C" into their ranges, unless the whole is one known name.
+
+        The members are the phrase head and its chain of ``conj`` children; each split is the last "and",
+        "or", "&" or comma before a member (the parser often attaches the "and" elsewhere)."""
+        doc = self.doc
+        head = self._head(first, last)
+        members = [head]
+        while True:
+            nxt = [c for c in members[-1].children if c.dep_ == "conj" and members[-1].i < c.i <= last]
+            if not nxt:
+                break
+            members.append(nxt[0])
+        if len(members) == 1:
+            return [(first, last)]
+        whole = self._char_range(first, last)
+        if whole is not None:
+            name = _strip_det(self.text[whole[0] : whole[1]])
+            if lexicon().lookup(name) or lexicon().country(name):
+                return [(first, last)]
+        cuts: list[int] = []
+        for prev, member in itertools.pairwise(members):
+            between = [t.i for t in doc[prev.i + 1 : member.i] if t.lower_ in ("and", "or", "&", ",")]
+            if between:
+                cuts.append(between[-1])
+        ranges: list[tuple[int, int]] = []
+        lo = first
+        for cut in cuts:
+            ranges.append((lo, cut - 1))
+            lo = cut + 1
+            while lo <= last and doc[lo].lower_ in ("and", "or", "&", ",", "both"):
+                lo += 1
+        ranges.append((lo, last))
+        return [(a, b) for a, b in ranges if a <= b]
+
+    def one(self, first: int, last: int) -> dict[str, Any] | None:
+        """One source for tokens ``first..last``; pronouns, titles and short names are resolved."""
+        se = self._char_range(first, last)
+        if se is None:
+            return None
+        span = self._span(*se)
+        text = span["text"]
+        lower = text.lower()
+        if lower in PRONOUNS:
+            found = self._antecedent(se[0], lower) if lower in PERSONAL | PLURAL else None
+            if found is not None:
+                return {**found, "span": span}
+            return {"name": text, "kind": "unknown", "country": None, "span": span}
+        name = _strip_det(text)
+        short = len([t for t in self.doc[first : last + 1] if t.lower_ not in ("the", "a", "an")]) <= 2
+        referred = self._reference(first, last, name, se[0]) if short else None
+        if referred is not None:
+            return {**referred, "span": span}
+        known = self._named(first, last, name)
+        if known is not None:
+            return {**known, "span": span}
+        return {"name": name, "kind": self._kind(first, last), "country": self._country(first, last),
+                "span": span}  # fmt: skip
+
+    # --- naming --------------------------------------------------------------------------------------------
+
+    def _named(self, first: int, last: int, name: str) -> dict[str, Any] | None:
+        """A source named by the lexicon, a seat of power, a country, or a PERSON entity."""
+        lex = lexicon()
+        info = lex.lookup(name)
+        if info is not None and info.kind in _LEXICON_KIND:
+            return {"name": info.name, "kind": _LEXICON_KIND[info.kind],
+                    "country": info.country}  # fmt: skip
+        where = seat(name)
+        if where is not None:
+            return {"name": _strip_det(name), "kind": where[1], "country": where[0]}
+        code = lex.country(name)
+        if code is not None:
+            return {"name": _strip_det(name), "kind": "government", "country": code}
+        head = self._head(first, last)
+        ents = [e for e in self.doc.ents if e.start >= first and e.end <= last + 1]
+        # the entity that holds the phrase's head names it ("Ukrainian public broadcaster Suspilne")
+        for ent in sorted(ents, key=lambda e: (not (e.start <= head.i < e.end), -e.start)):
+            if ent.label_ in ("ORG", "PERSON", "GPE", "NORP", "FAC") and ent.start <= head.i < ent.end:
+                info = lex.lookup(ent.text)
+                if info is not None and info.kind in _LEXICON_KIND:
+                    return {"name": info.name, "kind": _LEXICON_KIND[info.kind],
+                            "country": info.country}  # fmt: skip
+                where = seat(ent.text)
+                if where is not None:
+                    return {"name": _strip_det(ent.text), "kind": where[1], "country": where[0]}
+                if ent.label_ == "PERSON":
+                    return self._person(ent.text, first, ent.start)
+        return None
+
+    def _person(self, name: str, first: int, name_start: int) -> dict[str, Any]:
+        """A person: the title nearest before the name gives the kind; a source seen before keeps its own."""
+        for prev in reversed(self.history):
+            if prev["name"] == name and prev["kind"] != "person":
+                return {"name": name, "kind": prev["kind"], "country": prev["country"]}
+        words = source_words()
+        kind = "person"
+        for tok in reversed(self.doc[first:name_start]):
+            entry = words.get(tok.lower_)
+            if entry is not None and entry[1]:
+                kind = "official" if entry[0] == "official" else entry[0]
+                break
+        return {"name": name, "kind": kind, "country": self._country(first, name_start - 1)}
+
+    def _head(self, first: int, last: int) -> Token:
+        toks = self.doc[first : last + 1]
+        outside = [t for t in toks if not (first <= t.head.i <= last) or t.head.i == t.i]
+        return outside[0] if outside else toks[-1]
+
+    def _kind(self, first: int, last: int) -> str:
+        words = source_words()
+        kinds = {words[t.lower_][0] for t in self.doc[first : last + 1] if t.lower_ in words}
+        for ent in self.doc.ents:
+            if ent.start >= first and ent.end <= last + 1 and ent.label_ in ("ORG", "NORP", "GPE"):
+                kinds.add("organization")
+            if ent.start >= first and ent.end <= last + 1 and ent.label_ == "PERSON":
+                kinds.add("person")
+        for kind in KIND_ORDER:
+            if kind in kinds:
+                return kind
+        return "unknown"
+
+    def _country(self, first: int, last: int) -> str | None:
+        lex = lexicon()
+        for ent in self.doc.ents:
+            if ent.start >= first and ent.end <= last + 1 and ent.label_ in ("GPE", "NORP"):
+                code = lex.country(ent.text) or lex.demonym(ent.text)
+                if code:
+                    return code
+        toks = self.doc[first : last + 1]
+        for i in range(len(toks)):
+            for n in (3, 2, 1):  # "North Korea’s Mission": two-word country names first
+                if i + n <= len(toks):
+                    words = toks[i : i + n].text
+                    code = lex.demonym(words) or lex.country(words)
+                    if code:
+                        return code
+        return None
+
+    # --- references ----------------------------------------------------------------------------------------
+
+    def _reference(self, first: int, last: int, name: str, before: int) -> dict[str, Any] | None:
+        """ "the minister" → the last source whose phrase holds that title; "Kim" → the last "Kim ..."."""
+        toks = [t for t in self.doc[first : last + 1] if t.lower_ not in ("the", "a", "an", "'s", "’s")]
+        if not toks:
+            return None
+        words = source_words()
+        if all(t.lower_ in words and words[t.lower_][1] for t in toks[-1:]) and len(toks) <= 2:
+            title = toks[-1].lower_
+            for prev in reversed(self.history):
+                span = prev.get("span")
+                if span and span["start"] < before and title in span["text"].lower().split():
+                    return {k: v for k, v in prev.items() if k != "span"}
+            for ent in reversed(self.doc.ents):  # "Defense Minister Kim Yong-hyun arrived. The minister said"
+                if ent.label_ == "PERSON" and ent.end_char <= before:
+                    lead = self._title_start(ent.start)
+                    if title in (t.lower_ for t in self.doc[lead : ent.start]):
+                        return self._person(ent.text, lead, ent.start)
+            return None
+        if len(toks) == 1 and toks[0].pos_ == "PROPN":
+            short = toks[0].text
+            for prev in reversed(self.history):
+                span = prev.get("span")
+                if (
+                    span
+                    and span["start"] < before
+                    and short in prev["name"].split()
+                    and prev["name"] != short
+                ):
+                    return {k: v for k, v in prev.items() if k != "span"}
+            for ent in reversed(self.doc.ents):
+                longer = ent.text != short and short in ent.text.split()
+                if ent.label_ == "PERSON" and ent.end_char <= before and longer:
+                    return self._person(ent.text, self._title_start(ent.start), ent.start)
+        return None
+
+    def _title_start(self, name_start: int) -> int:
+        """The first token of the title words and demonyms before a name ("South Korean Defense Minister")."""
+        i = name_start
+        while i > 0 and i > name_start - 6:
+            prev = self.doc[i - 1]
+            if prev.pos_ in ("PROPN", "ADJ", "NOUN") and prev.dep_ in ("compound", "amod", "nmod"):
+                i -= 1
+            else:
+                break
+        return i
+
+    def _antecedent(self, before: int, pronoun: str) -> dict[str, Any] | None:
+        """The nearest earlier source (a person for he / she), else the nearest earlier entity."""
+        person = pronoun in PERSONAL
+        people = ("person", "government", "military", "intelligence", "official", "expert")
+        best: dict[str, Any] | None = None
+        best_at = -1
+        for prev in self.history:
+            span = prev.get("span")
+            at = span["end"] if span else -1
+            if not (best_at < at <= before):
+                continue
+            if person and (prev["kind"] not in people or not self._is_person_name(prev)):
+                continue
+            if not person and prev["kind"] == "person":
+                continue
+            best, best_at = {k: v for k, v in prev.items() if k != "span"}, at
+        labels = ("PERSON",) if person else ("ORG", "GPE")
+        for ent in self.doc.ents:
+            if ent.label_ in labels and best_at < ent.end_char <= before:
+                if any(p.get("span") and p["span"]["start"] <= ent.start_char < p["span"]["end"]
+                       for p in self.history):  # fmt: skip
+                    continue  # inside a remembered source: that source (with its kind) is the better name
+                best_at = ent.end_char
+                if person:
+                    best = self._person(ent.text, self._title_start(ent.start), ent.start)
+                else:
+                    best = self._entity(ent.text)
+        return best
+
+    def _is_person_name(self, source: dict[str, Any]) -> bool:
+        if source["kind"] == "person":
+            return True
+        return any(e.label_ == "PERSON" and e.text == source["name"] for e in self.doc.ents)
+
+    @staticmethod
+    def _entity(text: str) -> dict[str, Any]:
+        info = lexicon().lookup(text)
+        if info is not None and info.kind in _LEXICON_KIND:
+            return {"name": info.name, "kind": _LEXICON_KIND[info.kind],
+                    "country": info.country}  # fmt: skip
+        where = seat(text)
+        if where is not None:
+            return {"name": _strip_det(text), "kind": where[1], "country": where[0]}
+        code = lexicon().country(text)
+        if code is not None:
+            return {"name": _strip_det(text), "kind": "government", "country": code}
+        return {"name": _strip_det(text), "kind": "organization", "country": None}
