@@ -281,3 +281,201 @@ def test_text_longer_than_the_model_takes_is_a_clear_error(tmp_path: Path) -> No
     result = run("analyze", str(big))
     assert result.exit_code == 1
     assert "dump.txt" in result.output and "W104" in result.output and "Traceback" not in result.output
+
+
+# --- claims (issue #4) -------------------------------------------------------------------------------------
+
+
+def _claim(aid: str, n: int, content: str, **fields: Any) -> dict[str, Any]:
+    """A Claim dict written by hand (the claim rules change; these tests do not depend on them)."""
+    span = {"start": 0, "end": len(content), "text": content}
+    certainty = {"evidential": "reported", "strength": "unknown", "polarity": "positive", "term": None}
+    certainty.update(fields.pop("certainty", {}))
+    return {
+        "id": f"{aid}:c{n}",
+        "content": span,
+        "content_parts": [span],
+        "cue": {"start": 0, "end": 4, "text": "said"},
+        "sources": [],
+        "via": [],
+        "asked_by": None,
+        "quote": "indirect",
+        "certainty": {"probability": None, **certainty},
+        "kind": "statement",
+        "denies": None,
+        **fields,
+    }
+
+
+def _src(name: str, kind: str, country: str | None = None) -> dict[str, Any]:
+    return {"name": name, "kind": kind, "country": country, "span": None}
+
+
+@pytest.fixture
+def claims_db(tmp_path: Path) -> tuple[str, str, str]:
+    """A database with two hand-made articles: A (a relayed claim and its denial), B (a formula-like
+    source name, an alleged claim)."""
+    from wirewatch.records import Analysis, Article, RawDocument
+    from wirewatch.store import open_store
+
+    db = str(tmp_path / "claims.db")
+    ids = []
+    with open_store(db) as store:
+        run_id = store.start_run("ingest", {"wirewatch": "test"}, {})
+        for n in (1, 2):
+            text = f"Article {n}: officials said soldiers deserted."
+            raw = RawDocument(name=f"a{n}.txt", data=text.encode(), kind="text", url=f"https://x.example/{n}")
+            aid = f"{n:016x}"
+            ids.append(aid)
+            if n == 1:
+                claims = (
+                    _claim(
+                        aid,
+                        1,
+                        "soldiers deserted near Donetsk",
+                        sources=[_src("Ukrainian intelligence officials", "intelligence", "UA")],
+                        via=[_src("Suspilne", "outlet", "UA"), _src("Kyiv Independent", "outlet", "UA")],
+                        certainty={"strength": "probable", "term": "reportedly"},
+                    ),
+                    _claim(
+                        aid,
+                        2,
+                        "the report",
+                        kind="denial",
+                        denies=f"{aid}:c1",
+                        sources=[_src("Kremlin", "government", "RU")],
+                        cue={"start": 0, "end": 6, "text": "denied"},
+                        certainty={"strength": "certain", "polarity": "negative"},
+                    ),
+                )
+            else:
+                claims = (
+                    _claim(
+                        aid,
+                        1,
+                        "-2 drones downed",
+                        sources=[_src('=HYPERLINK("http://evil")', "person")],
+                        certainty={"evidential": "alleged"},
+                        quote="direct",
+                    ),
+                )
+            article = Article(id=aid, text=text, title=f"Report {n}", url=raw.url, language="en")
+            analysis = Analysis(article=article, claims=claims, producer={"wirewatch": "test"})
+            assert store.save_analysis(analysis, raw, run_id) == "new"
+    return db, ids[0], ids[1]
+
+
+def test_claims_json_is_pure_json_with_article(claims_db: tuple[str, str, str]) -> None:
+    db, a, b = claims_db
+    result = run("claims", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["article"], r["id"]) for r in rows] == [(a, f"{a}:c1"), (a, f"{a}:c2"), (b, f"{b}:c1")]
+    assert rows[0]["via"][1]["name"] == "Kyiv Independent" and rows[1]["denies"] == f"{a}:c1"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--source", "SUSPILNE"), ["A:c1"]),
+        (("--source", "kremlin"), ["A:c2"]),
+        (("--kind", "denial"), ["A:c2"]),
+        (("--kind", "intelligence"), ["A:c1"]),
+        (("--kind", "outlet"), []),  # the outlets are relays, not sources
+        (("--evidential", "alleged"), ["B:c1"]),
+        (("--denied",), ["A:c1"]),
+        (("--article", "B"), ["B:c1"]),
+        (("--limit", "2"), ["A:c1", "A:c2"]),
+        (("--source", "suspilne", "--evidential", "alleged"), []),
+    ],
+)
+def test_claims_filters(claims_db: tuple[str, str, str], args: tuple[str, ...], expected: list[str]) -> None:
+    db, a, b = claims_db
+    args = tuple(b if x == "B" else x for x in args)
+    result = run("claims", "--db", db, "--json", *args)
+    assert result.exit_code == 0, result.output
+    got = [r["id"].replace(a, "A").replace(b, "B") for r in json.loads(result.stdout)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--kind", "rumour"), ("'rumour'", "statement", "no_comment", "outlet", "intelligence")),
+        (("--evidential", "sure"), ("'sure'", "asserted", "speculated")),
+    ],
+)
+def test_claims_bad_filter_is_a_one_line_usage_error(
+    tmp_path: Path, args: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    db = tmp_path / "never.db"
+    result = run("claims", "--db", str(db), *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert all(w in lines[0] for w in words)
+    assert not db.exists()  # checked before the database is opened (or created)
+
+
+def test_claims_unknown_article_is_an_error(claims_db: tuple[str, str, str]) -> None:
+    result = run("claims", "--db", claims_db[0], "--article", "ffffffffffff")
+    assert result.exit_code == 1 and "no such article" in result.stderr
+
+
+def test_claims_csv_is_flat_and_formula_safe(claims_db: tuple[str, str, str]) -> None:
+    import csv
+    import io
+
+    db, a, _ = claims_db
+    result = run("claims", "--db", db, "--csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "article", "id", "kind", "sources", "source_kinds", "via", "cue", "evidential", "strength",
+        "polarity", "term", "quote", "denies", "content",
+    ]  # fmt: skip
+    first, denial, formula = rows
+    assert (
+        first["via"] == "Suspilne → Kyiv Independent"
+        and first["sources"] == "Ukrainian intelligence officials"
+    )
+    assert first["source_kinds"] == "intelligence" and first["term"] == "reportedly" and first["article"] == a
+    assert denial["denies"] == f"{a}:c1" and denial["polarity"] == "negative" and denial["cue"] == "denied"
+    assert formula["sources"] == '\'=HYPERLINK("http://evil")' and formula["content"] == "'-2 drones downed"
+    assert formula["quote"] == "direct"
+    assert run("claims", "--db", db, "--csv", "--json").exit_code == 2
+
+
+def test_claims_table_and_show_say_who_said_what(claims_db: tuple[str, str, str]) -> None:
+    db, a, _ = claims_db
+    table = run("claims", "--db", db)
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0] == f"  {a}:c1"
+    words = " ".join(table.stdout.split())
+    chain = (
+        "Ukrainian intelligence officials [intelligence, UA] → via Suspilne [outlet, UA] → Kyiv Independent"
+    )
+    assert chain in words
+    assert f"DENIAL of {a}:c1" in words and "reported/probable/positive “reportedly”" in words
+    assert words.endswith("3 claims")
+    assert run("claims", "--db", db, "--source", "nobody").stdout == "no claims\n"
+
+    shown = run("show", a, "--db", db)
+    assert shown.exit_code == 0, shown.output
+    words = " ".join(shown.stdout.split())
+    assert "Who said what (2 claims)" in words
+    assert "c2 Kremlin [government, RU]" in words and "DENIAL of c1" in words
+    assert "“soldiers deserted near Donetsk”" in words and "cue “denied”" in words
+    as_json = json.loads(run("show", a, "--db", db, "--json").stdout)
+    assert set(as_json) == {"article", "entities", "claims", "places", "events", "producer", "skipped"}
+    assert [c["id"] for c in as_json["claims"]] == [f"{a}:c1", f"{a}:c2"]  # the Analysis, unchanged
+
+
+def test_who_said_what_escapes_control_characters() -> None:
+    from wirewatch.render import who_said_what
+
+    evil = _claim("x", 1, "boom\x1b[2J\nnext line", sources=[_src("Bad\x1b]0;title\x07Actor", "person")])
+    text = who_said_what([evil])
+    assert "\x1b" not in text and "\x07" not in text
+    assert "boom [2J next line" in text and "Bad ]0;title Actor [person]" in text

@@ -126,6 +126,9 @@ def analyze(
 ) -> None:
     """Analyse one article (FILE, URL or - for stdin) and print it; nothing is stored.
 
+    The summary ends with a "who said what" table: each claim's source(s), via chain, cue, certainty,
+    quote type, what a denial denies, and an excerpt of the content.
+
     A feed or JSONL file yields one Analysis per item (one JSON object per line with --json).
     """
     import dataclasses
@@ -308,6 +311,91 @@ def articles(
         click.echo(articles_table(rows), nl=False)
 
 
+@main.command(name="claims")
+@db_option
+@click.option(
+    "--source",
+    "-s",
+    metavar="NAME",
+    help="Claims whose source or relay (via) name contains NAME, ignoring case, e.g. --source suspilne.",
+)
+@click.option(
+    "--kind",
+    "-k",
+    metavar="KIND",
+    help="A claim kind (statement, denial, no_comment), e.g. --kind denial; or a source kind (outlet, "
+    "government, military, intelligence, official, expert, person, organization, document, anonymous, "
+    "unknown): claims with a source of that kind (relays don't count), e.g. --kind intelligence.",
+)
+@click.option(
+    "--evidential",
+    "-e",
+    metavar="E",
+    help="How the article presents it: asserted, reported, alleged or speculated, e.g. --evidential alleged.",
+)
+@click.option(
+    "--denied", is_flag=True, help="Only claims that a stored denial rejects (its `denies` points at them)."
+)
+@click.option("--article", "-a", metavar="ID", help="Only this article's claims (ID may be a unique prefix).")
+@click.option("--limit", metavar="N", type=click.IntRange(min=1), help="At most N claims.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON array of Claim records, each with its article id."
+)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, one claim a row (formula-safe).")
+@click.pass_context
+def claims_cmd(
+    ctx: click.Context,
+    db: str | None,
+    source: str | None,
+    kind: str | None,
+    evidential: str | None,
+    denied: bool,
+    article: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """List stored claims: who said what, relayed by whom, how sure. Filters combine (all must hold).
+
+    \b
+    Examples:
+      wirewatch claims --source Suspilne          # said by, or relayed via, Suspilne
+      wirewatch claims --kind denial              # denials (claim kinds: statement, denial, no_comment)
+      wirewatch claims --kind intelligence        # claims whose source is an intelligence body
+      wirewatch claims --evidential alleged       # asserted, reported, alleged or speculated
+      wirewatch claims --denied                   # claims some stored denial rejects
+      wirewatch claims --article 3f2a9c --csv > claims.csv
+
+    The table shows, per claim, its source(s) [kind, country] → the via chain (in the order the claim
+    travelled), the cue, the certainty (evidential/strength/polarity and the hedge as written), the quote
+    type, what a denial denies, and an excerpt of the content. Claims are listed by article (ingest order),
+    then in text order.
+    """
+    from wirewatch.render import claims_csv, claims_table
+    from wirewatch.store import open_store
+    from wirewatch.store.base import check_claim_filters
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv", ctx)
+    check_claim_filters(kind=kind, evidential=evidential, limit=limit)
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        if article is not None and store.article(article) is None:
+            click.echo(
+                f"error: {article}: no such article in {settings.db} (see `wirewatch articles`)", err=True
+            )
+            sys.exit(1)
+        rows = store.claims(
+            source=source, kind=kind, evidential=evidential, denied=denied, article=article, limit=limit
+        )
+    if as_json:
+        _echo_json(rows)
+    elif as_csv:
+        click.echo(claims_csv(rows), nl=False)
+    else:
+        click.echo(claims_table(rows), nl=False)
+
+
 @main.command()
 @click.argument("article_id", metavar="ID")
 @db_option
@@ -315,7 +403,7 @@ def articles(
 @click.option("--full", is_flag=True, help="Show every paragraph.")
 @click.pass_context
 def show(ctx: click.Context, article_id: str, db: str | None, as_json: bool, full: bool) -> None:
-    """Show one stored article: metadata, text and entities (ID may be a unique prefix)."""
+    """Show one stored article: metadata, text, entities and who said what (ID may be a unique prefix)."""
     from wirewatch.render import analysis_summary
     from wirewatch.store import open_store
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -11,7 +12,17 @@ from typing import Any
 
 from wirewatch.records import Analysis
 
-__all__ = ["analysis_summary", "articles_csv", "articles_table", "csv_safe"]
+__all__ = [
+    "CLAIM_CSV_COLUMNS",
+    "analysis_summary",
+    "articles_csv",
+    "articles_table",
+    "claim_csv_row",
+    "claims_csv",
+    "claims_table",
+    "csv_safe",
+    "who_said_what",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,8 +75,11 @@ def analysis_summary(analysis: Analysis, *, width: int = 100, paragraphs: int | 
                 initial_indent=f"  {key:<20} ",
                 subsequent_indent=" " * 23,
             )
+    if analysis.claims:
+        if lines[-1]:
+            lines.append("")
+        lines += who_said_what(analysis.claims, width=width).rstrip("\n").split("\n")
     for name, records in (
-        ("claims", analysis.claims),
         ("places", analysis.places),
         ("events", analysis.events),
     ):
@@ -95,9 +109,181 @@ def articles_table(rows: Sequence[dict[str, Any]], *, width: int = 100) -> str:
 
 
 def articles_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV with a header row; every cell goes through :func:`csv_safe`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for r in rows:
         writer.writerow([csv_safe(r.get(c)) for c in columns])
     return buf.getvalue()
+
+
+# --- claims -----------------------------------------------------------------------------------------------
+
+#: The columns of ``wirewatch claims --csv``, in order.
+CLAIM_CSV_COLUMNS: tuple[str, ...] = (
+    "article",
+    "id",
+    "kind",
+    "sources",
+    "source_kinds",
+    "via",
+    "cue",
+    "evidential",
+    "strength",
+    "polarity",
+    "term",
+    "quote",
+    "denies",
+    "content",
+)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+")
+
+
+def _clean(value: Any) -> str:
+    """Scraped text made safe for one terminal line: control and bidi characters become spaces."""
+    return " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _span_text(value: Any) -> str:
+    return _clean(value.get("text")) if isinstance(value, dict) else ""
+
+
+def _source_label(src: dict[str, Any]) -> str:
+    """``name [kind, CC]``."""
+    about = ", ".join(_clean(x) for x in (src.get("kind"), src.get("country")) if x)
+    name = _clean(src.get("name")) or "?"
+    return f"{name} [{about}]" if about else name
+
+
+def _who(claim: dict[str, Any]) -> str:
+    """The sources and, after arrows, the relays in the order the claim travelled."""
+    sources = _dicts(claim.get("sources"))
+    who = "; ".join(_source_label(s) for s in sources)
+    if not who:
+        evidential = _obj(claim.get("certainty")).get("evidential")
+        who = "(the article itself)" if evidential in (None, "asserted") else "(unnamed)"
+    via = _dicts(claim.get("via"))
+    if via:
+        who += " → via " + " → ".join(_source_label(v) for v in via)
+    return who
+
+
+def _certainty(claim: dict[str, Any]) -> str:
+    c = _obj(claim.get("certainty"))
+    parts = "/".join(_clean(c.get(k)) or "?" for k in ("evidential", "strength", "polarity"))
+    if c.get("term"):
+        parts += f" “{_clean(c['term'])}”"
+    probability = c.get("probability")
+    if isinstance(probability, list) and len(probability) == 2:
+        parts += f" p={probability[0]}–{probability[1]}"
+    return parts
+
+
+def _short_id(claim_id: Any) -> str:
+    text = _clean(claim_id)
+    return text.rsplit(":", 1)[-1] if ":" in text else text
+
+
+def _claim_block(claim: dict[str, Any], *, label: str, width: int, full_ids: bool) -> list[str]:
+    """Who (→ via chain), then cue · certainty · quote type · kind, then the content excerpt.
+
+    A short label (``c1``) starts the first line; a long one (a full claim id) gets a line of its own.
+    """
+    if len(label) > 8:
+        indent = "    "
+        lines = [f"  {label}"]
+        lines += textwrap.wrap(_who(claim), width=width, initial_indent=indent, subsequent_indent=indent)
+    else:
+        indent = " " * (len(label) + 3)
+        lines = textwrap.wrap(
+            _who(claim), width=width, initial_indent=f"  {label} ", subsequent_indent=indent
+        ) or [f"  {label}"]
+    facts = []
+    cue = _span_text(claim.get("cue"))
+    facts.append(f"cue “{cue}”" if cue else "no cue")
+    facts.append(_certainty(claim))
+    quote = _clean(claim.get("quote"))
+    if quote:
+        facts.append("not quoted" if quote == "none" else f"{quote} quote")
+    kind = _clean(claim.get("kind"))
+    if kind == "denial":
+        denies = claim.get("denies")
+        shown = _clean(denies) if full_ids else _short_id(denies)
+        facts.append(f"DENIAL of {shown}" if denies else "DENIAL")
+    elif kind == "no_comment":
+        asked = claim.get("asked_by")
+        facts.append("NO COMMENT" + (f", asked by {_source_label(asked)}" if isinstance(asked, dict) else ""))
+    elif kind and kind != "statement":
+        facts.append(kind)
+    lines += textwrap.wrap(" · ".join(facts), width=width, initial_indent=indent, subsequent_indent=indent)
+    content = _span_text(claim.get("content"))
+    if content:
+        excerpt = textwrap.shorten(content, width=max(40, 2 * (width - len(indent)) - 2), placeholder=" …")
+        lines += textwrap.wrap(f"“{excerpt}”", width=width, initial_indent=indent, subsequent_indent=indent)
+    return lines
+
+
+def who_said_what(claims: Sequence[dict[str, Any]], *, width: int = 100) -> str:
+    """The claims of one article, one block each: source(s) [kind, country] → via chain, cue, certainty
+    (evidential/strength/polarity and term), quote type, what a denial denies, and a content excerpt."""
+    if not claims:
+        return ""
+    labels = [_short_id(c.get("id")) if isinstance(c, dict) else "?" for c in claims]
+    pad = max(len(x) for x in labels)
+    out = [f"Who said what ({len(claims)} claims)"]
+    for claim, label in zip(claims, labels, strict=True):
+        if isinstance(claim, dict):
+            out += _claim_block(claim, label=f"{label:<{pad}}", width=width, full_ids=False)
+    return "\n".join(out) + "\n"
+
+
+def claims_table(rows: Sequence[dict[str, Any]], *, width: int = 100) -> str:
+    """Stored claims (``Store.claims`` rows), one block each, labelled with the full claim id."""
+    if not rows:
+        return "no claims\n"
+    out: list[str] = []
+    for r in rows:
+        out += _claim_block(r, label=_clean(r.get("id")) or "?", width=width, full_ids=True)
+    out.append(f"{len(rows)} claims")
+    return "\n".join(out) + "\n"
+
+
+def claim_csv_row(claim: dict[str, Any]) -> dict[str, str]:
+    """One claim flattened to :data:`CLAIM_CSV_COLUMNS` (plain text, not yet formula-safe)."""
+    sources = _dicts(claim.get("sources"))
+    certainty = _obj(claim.get("certainty"))
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "article": text(claim.get("article")),
+        "id": text(claim.get("id")),
+        "kind": text(claim.get("kind")),
+        "sources": "; ".join(text(s.get("name")) for s in sources),
+        "source_kinds": "; ".join(text(s.get("kind")) for s in sources),
+        "via": " → ".join(text(v.get("name")) for v in _dicts(claim.get("via"))),
+        "cue": text(_obj(claim.get("cue")).get("text")),
+        "evidential": text(certainty.get("evidential")),
+        "strength": text(certainty.get("strength")),
+        "polarity": text(certainty.get("polarity")),
+        "term": text(certainty.get("term")),
+        "quote": text(claim.get("quote")),
+        "denies": text(claim.get("denies")),
+        "content": text(_obj(claim.get("content")).get("text")),
+    }
+
+
+def claims_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """``wirewatch claims --csv``: a header row, then one formula-safe row per claim."""
+    return articles_csv((claim_csv_row(r) for r in rows), CLAIM_CSV_COLUMNS)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,3 +97,110 @@ Make = Callable[..., tuple[Analysis, RawDocument]]
 @pytest.fixture
 def make() -> Make:
     return make_analysis
+
+
+def source(name: str, kind: str, country: str | None = None, at: int | None = None) -> dict[str, Any]:
+    """A ``Source`` dict; ``at`` gives it a span (of made-up text, the store does not check spans)."""
+    span = None if at is None else {"start": at, "end": at + len(name), "text": name}
+    return {"name": name, "kind": kind, "country": country, "span": span}
+
+
+def claim(
+    article_id: str,
+    n: int,
+    content: str,
+    *,
+    kind: str = "statement",
+    sources: list[dict[str, Any]] | None = None,
+    via: list[dict[str, Any]] | None = None,
+    asked_by: dict[str, Any] | None = None,
+    cue: str | None = "said",
+    evidential: str = "reported",
+    strength: str = "unknown",
+    polarity: str = "positive",
+    term: str | None = None,
+    probability: list[float] | None = None,
+    quote: str = "indirect",
+    denies: str | None = None,
+) -> dict[str, Any]:
+    """A ``Claim`` dict of the interchange format, id ``ARTICLEID:c<n>``."""
+    span = {"start": 10 * n, "end": 10 * n + len(content), "text": content}
+    return {
+        "id": f"{article_id}:c{n}",
+        "content": span,
+        "content_parts": [span],
+        "cue": None if cue is None else {"start": 10 * n - 5, "end": 10 * n - 5 + len(cue), "text": cue},
+        "sources": sources or [],
+        "via": via or [],
+        "asked_by": asked_by,
+        "quote": quote,
+        "certainty": {
+            "evidential": evidential,
+            "strength": strength,
+            "polarity": polarity,
+            "term": term,
+            "probability": probability,
+        },
+        "kind": kind,
+        "denies": denies,
+    }
+
+
+def with_claims(analysis: Analysis, *claims: dict[str, Any]) -> Analysis:
+    return replace(analysis, claims=tuple(claims))
+
+
+def claimed_pair(make: Make) -> tuple[tuple[Analysis, RawDocument], tuple[Analysis, RawDocument]]:
+    """Two articles with claims: A (a relayed intelligence claim and a Kremlin denial of it) and B (an
+    alleged claim by the Élysée whose source name starts like a formula, a no-comment, an assertion)."""
+    a, raw_a = make(1)
+    b, raw_b = make(2)
+    aid, bid = a.article.id, b.article.id
+    a = with_claims(
+        a,
+        claim(
+            aid,
+            1,
+            "Russian soldiers deserted near Donetsk",
+            sources=[source("Ukrainian intelligence officials", "intelligence", "UA", 0)],
+            via=[source("Suspilne", "outlet", "UA", 43), source("Kyiv Independent", "outlet", "UA")],
+            strength="probable",
+            term="highly likely",
+            probability=[0.8, 0.9],
+        ),
+        claim(
+            aid,
+            2,
+            "the report",
+            kind="denial",
+            sources=[source("Kremlin", "government", "RU", 104)],
+            cue="denied",
+            strength="certain",
+            polarity="negative",
+            denies=f"{aid}:c1",
+        ),
+    )
+    b = with_claims(
+        b,
+        claim(
+            bid,
+            1,
+            "-1 drones were shot down",
+            sources=[source("=2+5 ÉLYSÉE Palace", "government", "FR")],
+            evidential="alleged",
+            quote="direct",
+        ),
+        claim(
+            bid,
+            2,
+            "The Ministry of Defence did not respond.",
+            kind="no_comment",
+            sources=[source("Ministry of Defence", "government", "GB")],
+            asked_by=source("Reuters", "outlet", None),
+            cue=None,
+            evidential="asserted",
+            quote="none",
+        ),
+        claim(bid, 3, "Shelling continued overnight.", cue=None, evidential="asserted", quote="none"),
+    )
+    return (a, raw_a), (b, raw_b)

@@ -240,6 +240,7 @@ def test_counts(store: SqliteStore, run_id: int, make: Make) -> None:
         "skipped": 0,
         "raw_blobs": 4,
         "entities": 6,
+        "claims": 3,
         "errors": 1,
         "runs": 1,
     }
@@ -257,8 +258,9 @@ def test_id_prefix_lookup(store: SqliteStore, run_id: int, make: Make) -> None:
 
 def test_ambiguous_prefix(store: SqliteStore, run_id: int, make: Make) -> None:
     a, r = make(60)
-    b = replace(a, article=replace(a.article, id=a.article.id[:8] + "00000000"))
-    c = replace(a, article=replace(a.article, id=a.article.id[:8] + "11111111"))
+    b_id, c_id = a.article.id[:8] + "00000000", a.article.id[:8] + "11111111"
+    b = replace(a, article=replace(a.article, id=b_id), claims=({"id": f"{b_id}:c1", "kind": "statement"},))
+    c = replace(a, article=replace(a.article, id=c_id), claims=({"id": f"{c_id}:c1", "kind": "statement"},))
     store.save_analysis(b, r, run_id)
     store.save_analysis(c, r, run_id)
     with pytest.raises(StoreError, match="ambiguous"):

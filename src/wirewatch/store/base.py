@@ -21,14 +21,18 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Literal, Self
 
-from wirewatch.errors import WirewatchError
+from wirewatch.errors import UsageError, WirewatchError
 from wirewatch.records import Analysis, RawDocument
 
 __all__ = [
     "ARTICLE_FIELDS",
     "ARTICLE_STATUSES",
+    "CLAIM_KINDS",
+    "EVIDENTIALS",
+    "SOURCE_KINDS",
     "SaveResult",
     "Store",
+    "check_claim_filters",
     "dumps_json",
     "failure_article_id",
     "utc_now",
@@ -52,6 +56,44 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "duplicate_of",
     "ingested_at",
 )
+
+
+#: ``Claim.kind`` values (the interchange format).
+CLAIM_KINDS: tuple[str, ...] = ("statement", "denial", "no_comment")
+
+#: ``Source.kind`` values; disjoint from :data:`CLAIM_KINDS`, so one ``kind`` filter takes either.
+SOURCE_KINDS: tuple[str, ...] = (
+    "outlet",
+    "government",
+    "military",
+    "intelligence",
+    "official",
+    "expert",
+    "person",
+    "organization",
+    "document",
+    "anonymous",
+    "unknown",
+)
+
+#: ``Certainty.evidential`` values.
+EVIDENTIALS: tuple[str, ...] = ("asserted", "reported", "alleged", "speculated")
+
+
+def check_claim_filters(
+    *, kind: str | None = None, evidential: str | None = None, limit: int | None = None
+) -> None:
+    """Raise :class:`~wirewatch.errors.UsageError` for a ``kind``, ``evidential`` or ``limit`` that
+    :meth:`Store.claims` does not take (so a command can check before it opens a database)."""
+    if kind is not None and kind not in CLAIM_KINDS and kind not in SOURCE_KINDS:
+        raise UsageError(
+            f"claim kind {kind!r} is not known; give a claim kind ({', '.join(CLAIM_KINDS)}) "
+            f"or a source kind ({', '.join(SOURCE_KINDS)})"
+        )
+    if evidential is not None and evidential not in EVIDENTIALS:
+        raise UsageError(f"evidential must be one of {', '.join(EVIDENTIALS)}, not {evidential!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise UsageError(f"limit must be a whole number ≥ 0, not {limit!r}")
 
 
 def utc_now() -> str:
@@ -111,7 +153,7 @@ class Store(ABC):
         """Store one analysed article with its raw input in one transaction.
 
         Returns ``"new"`` (no row, or only a ``failed`` row, had this id), ``"updated"`` (the text or the
-        analysis changed; entities are replaced) or ``"unchanged"`` (nothing written at all).
+        analysis changed; entities and claims are replaced) or ``"unchanged"`` (nothing written at all).
         """
 
     @abstractmethod
@@ -152,12 +194,34 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def claims(
+        self,
+        *,
+        source: str | None = None,
+        kind: str | None = None,
+        evidential: str | None = None,
+        denied: bool = False,
+        article: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored claims: each the full ``Claim`` dict with ``"article"`` (its article id) added, ordered by
+        article (``ingested_at``, then id) and then by position in the article's analysis.
+
+        ``source`` keeps claims with a source or a relay (``via``) whose name contains it, ignoring case;
+        ``kind`` a claim kind (:data:`CLAIM_KINDS`: the claim's own kind) or a source kind
+        (:data:`SOURCE_KINDS`: a claim with a source of that kind; relays don't count); ``evidential`` one of
+        :data:`EVIDENTIALS`; ``denied`` keeps claims that a stored denial's ``denies`` points at;
+        ``article`` an article id or unique prefix. A bad ``kind``, ``evidential`` or ``limit`` is a
+        :class:`~wirewatch.errors.UsageError` (see :func:`check_claim_filters`). All filters combine (AND).
+        """
+
+    @abstractmethod
     def raw_documents(self) -> Iterator[RawDocument]:
         """Every stored input rebuilt as a :class:`RawDocument`, in the order first stored (for reprocess)."""
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
-        """Row counts: articles (and by status), raw_blobs, entities, errors, runs."""
+        """Row counts: articles (and by status), raw_blobs, entities, claims, errors, runs."""
 
     @abstractmethod
     def close(self) -> None:

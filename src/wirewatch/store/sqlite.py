@@ -22,8 +22,10 @@ from wirewatch.records import Analysis, RawDocument
 from wirewatch.store.base import (
     ARTICLE_FIELDS,
     ARTICLE_STATUSES,
+    CLAIM_KINDS,
     SaveResult,
     Store,
+    check_claim_filters,
     dumps_json,
     failure_article_id,
     utc_now,
@@ -57,6 +59,8 @@ class SqliteStore(Store):
             raise _store_error(e, self.path) from e
         try:
             self._conn.row_factory = sqlite3.Row
+            # Unicode-aware case folding for name filters (SQLite's lower() and NOCASE know ASCII only)
+            self._conn.create_function("wirewatch_casefold", 1, _casefold, deterministic=True)
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._conn.execute("PRAGMA foreign_keys = ON")
             _check_is_wirewatch(self._conn, self.path)
@@ -179,7 +183,9 @@ class SqliteStore(Store):
                     f"UPDATE articles SET {assignments} WHERE id = ?", (*values.values(), article.id)
                 )
                 conn.execute("DELETE FROM entities WHERE article_id = ?", (article.id,))
+                conn.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))  # sources cascade
             self._insert_entities(conn, analysis)
+            self._insert_claims(conn, analysis, raw.name)
             conn.execute(
                 "INSERT OR IGNORE INTO article_inputs (raw_sha256, input_key, article_id, first_seen) "
                 "VALUES (?, ?, ?, ?)",
@@ -309,6 +315,55 @@ class SqliteStore(Store):
             return None
         return Analysis.from_dict(json.loads(row["analysis"]))
 
+    def claims(
+        self,
+        *,
+        source: str | None = None,
+        kind: str | None = None,
+        evidential: str | None = None,
+        denied: bool = False,
+        article: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        check_claim_filters(kind=kind, evidential=evidential, limit=limit)
+        where: list[str] = []
+        params: list[Any] = []
+        if article is not None:
+            found = self._resolve_id(article)
+            if found is None:
+                return []
+            where.append("c.article_id = ?")
+            params.append(found)
+        if source is not None and source.strip():
+            where.append(
+                "EXISTS (SELECT 1 FROM claim_sources s WHERE s.claim_id = c.id "
+                "AND s.role IN ('source', 'via') AND instr(wirewatch_casefold(s.name), ?) > 0)"
+            )
+            params.append(_casefold(source.strip()))
+        if kind in CLAIM_KINDS:
+            where.append("c.kind = ?")
+            params.append(kind)
+        elif kind is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM claim_sources s WHERE s.claim_id = c.id AND s.role = 'source' "
+                "AND s.kind = ?)"
+            )
+            params.append(kind)
+        if evidential is not None:
+            where.append("c.evidential = ?")
+            params.append(evidential)
+        if denied:
+            where.append(
+                "c.id IN (SELECT d.denies FROM claims d WHERE d.kind = 'denial' AND d.denies IS NOT NULL)"
+            )
+        sql = (
+            "SELECT c.id, c.article_id, c.record FROM claims c JOIN articles a ON a.id = c.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.ingested_at, a.id, c.seq LIMIT ?"
+        )
+        rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
+        return [{**json.loads(row["record"]), "id": row["id"], "article": row["article_id"]} for row in rows]
+
     def raw_documents(self) -> Iterator[RawDocument]:
         # Take the list first, then fetch each blob: the caller may write (reprocess) while iterating.
         plan: list[tuple[str, dict[str, Any]]] = []
@@ -357,7 +412,7 @@ class SqliteStore(Store):
         for row in self._read("SELECT status, count(*) AS n FROM articles GROUP BY status"):
             result[row["status"]] = row["n"]
             result["articles"] += row["n"]
-        for table in ("raw_blobs", "entities", "errors", "runs"):
+        for table in ("raw_blobs", "entities", "claims", "errors", "runs"):
             result[table] = self._read(f"SELECT count(*) FROM {table}").fetchone()[0]
         return result
 
@@ -455,6 +510,89 @@ class SqliteStore(Store):
                 for seq, e in enumerate(analysis.entities)
             ],
         )
+
+    @staticmethod
+    def _insert_claims(conn: sqlite3.Connection, analysis: Analysis, what: str) -> None:
+        """The ``claims`` and ``claim_sources`` rows of an analysis (0002_claims.sql backfills the same)."""
+        article_id = analysis.article.id
+        claim_rows: list[tuple[Any, ...]] = []
+        source_rows: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        for seq, claim in enumerate(analysis.claims):
+            if not isinstance(claim, dict):
+                raise StoreError(f"claim {seq + 1} of article {article_id} is not a JSON object", input=what)
+            claim_id = claim.get("id")
+            claim_id = f"{article_id}:c{seq + 1}" if claim_id is None else str(claim_id)
+            if claim_id in seen:
+                raise StoreError(f"claim id {claim_id} appears twice in article {article_id}", input=what)
+            seen.add(claim_id)
+            certainty = _obj(claim.get("certainty"))
+            probability = certainty.get("probability")
+            claim_rows.append(
+                (
+                    claim_id,
+                    article_id,
+                    seq,
+                    claim.get("kind"),
+                    claim.get("quote"),
+                    *_span_columns(claim.get("content")),
+                    *_span_columns(claim.get("cue")),
+                    certainty.get("evidential"),
+                    certainty.get("strength"),
+                    certainty.get("polarity"),
+                    certainty.get("term"),
+                    dumps_json(probability) if isinstance(probability, list) else None,
+                    claim.get("denies"),
+                    dumps_json(claim),
+                )
+            )
+            for role in ("source", "via"):
+                items = claim.get("sources" if role == "source" else "via")
+                for position, src in enumerate(items if isinstance(items, list) else []):
+                    if isinstance(src, dict):
+                        source_rows.append((claim_id, role, position, *_source_columns(src)))
+            asked_by = claim.get("asked_by")
+            if isinstance(asked_by, dict):
+                source_rows.append((claim_id, "asked_by", 0, *_source_columns(asked_by)))
+        taken = conn.execute(
+            "SELECT id, article_id FROM claims "
+            "WHERE id IN (SELECT value FROM json_each(?)) AND article_id != ?",
+            (dumps_json(sorted(seen)), article_id),
+        ).fetchone()
+        if taken is not None:
+            raise StoreError(
+                f"claim id {taken['id']} of article {article_id} is already stored for article "
+                f"{taken['article_id']}; claim ids are ARTICLEID:cN and must be unique",
+                input=what,
+            )
+        conn.executemany(
+            "INSERT INTO claims (id, article_id, seq, kind, quote, content_start, content_end, "
+            "content_text, cue_start, cue_end, cue_text, evidential, strength, polarity, term, probability, "
+            "denies, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            claim_rows,
+        )
+        conn.executemany(
+            "INSERT INTO claim_sources (claim_id, role, position, name, kind, country, span_start, span_end, "
+            "span_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            source_rows,
+        )
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _span_columns(value: Any) -> tuple[Any, Any, Any]:
+    span = _obj(value)
+    return span.get("start"), span.get("end"), span.get("text")
+
+
+def _source_columns(src: dict[str, Any]) -> tuple[Any, ...]:
+    return (src.get("name"), src.get("kind"), src.get("country"), *_span_columns(src.get("span")))
+
+
+def _casefold(value: Any) -> str | None:
+    return None if value is None else str(value).casefold()
 
 
 def _insert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
