@@ -64,3 +64,17 @@ def test_one_bad_text_in_a_batch_fails_alone(monkeypatch: pytest.MonkeyPatch) ->
     assert "r1" in str(results[1]) and "broken text" in str(results[1])
     assert "empty" in str(results[4])
     assert isinstance(results[2], Analysis) and "three drones" in results[2].article.text
+
+
+@pytest.mark.model
+def test_stages_setting_leaves_claims_out() -> None:
+    from wirewatch.pipeline import analyze
+    from wirewatch.settings import Settings
+
+    text = "The Pentagon said that two drones were shot down over the Black Sea on Tuesday night."
+    with_claims = analyze(text, settings=Settings())
+    without = analyze(text, settings=Settings(stages=""))
+    assert [c["cue"]["text"] for c in with_claims.claims] == ["said"]
+    assert with_claims.skipped == {}
+    assert without.claims == () and "claims" in without.skipped
+    assert without.entities == with_claims.entities  # the NLP stage itself is untouched

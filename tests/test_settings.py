@@ -41,3 +41,10 @@ def test_every_setting_is_a_field_and_documented() -> None:
         assert getattr(defaults, s.name) == s.default, s.name
         assert re.search(rf"^\| `{s.name}` ", documented, re.M), f"{s.name} is missing from docs/settings.md"
         assert f"WIREWATCH_{s.name.upper()}" in documented
+
+
+def test_stages_names_only_built_stages() -> None:
+    assert load_settings(environ={}).stage_set == {"claims"}
+    assert load_settings(environ={"WIREWATCH_STAGES": ""}).stage_set == frozenset()
+    with pytest.raises(UsageError, match="'stages' names geo"):
+        load_settings({"stages": "claims,geo"}, environ={})
