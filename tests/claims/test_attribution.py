@@ -72,7 +72,7 @@ def test_according_to(model: Language) -> None:
 def test_passive_it_was_reported(model: Language) -> None:
     c = only(run(model, "It was reported that the bridge was destroyed."))
     assert c["sources"] == []
-    assert c["cue"]["text"] == "reported"
+    assert c["cue"]["text"] == "was reported"  # the cue keeps its auxiliaries
     assert "the bridge was destroyed" in c["content"]["text"]
     assert c["certainty"]["evidential"] != "asserted"
 
@@ -127,3 +127,24 @@ def test_empty_doc(model: Language) -> None:
 )
 def test_unbalanced_quotes_do_not_crash(model: Language, text: str) -> None:
     run(model, text)
+
+
+def test_cue_keeps_auxiliaries_negation_and_particles(model: Language) -> None:
+    c = only(run(model, "The ministry has also said that the dam was not damaged."))
+    assert c["cue"]["text"] == "has also said"
+    c = only(run(model, "The spokesman pointed out that the convoy had turned back."))
+    assert c["cue"]["text"] == "pointed out"
+
+
+def test_a_cue_inside_a_quotation_belongs_to_the_quotation(model: Language) -> None:
+    claims = attributed(run(model, "“I think the front will hold,” the commander said."))
+    assert [c["cue"]["text"] for c in claims] == ["said"]
+    assert claims[0]["content"]["text"] == "I think the front will hold"
+
+
+def test_relative_pronoun_source_keeps_its_span_and_takes_the_name(model: Language) -> None:
+    c = only(
+        run(model, "The attack was condemned by Josep Borrell, who said that civilians had been targeted.")
+    )
+    assert c["sources"][0]["span"]["text"] == "who"
+    assert c["sources"][0]["name"] == "Josep Borrell"

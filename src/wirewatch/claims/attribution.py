@@ -29,14 +29,17 @@ Certainty comes from :func:`wirewatch.claims.certainty.grade` over the cue and c
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.claims.certainty import entries, grade
+from wirewatch.claims.certainty import Term, entries, find_terms, grade
 from wirewatch.claims.sources import Sources
 
 __all__ = ["CUE_LEMMAS", "DENIAL_LEMMAS", "RULES_VERSION", "cue_words", "extract"]
@@ -55,7 +58,23 @@ CUE_LEMMAS = frozenset(
         "reveal", "show", "find", "worry",
     }
 )  # fmt: skip
+SPEECH_ACT_LEMMAS = frozenset(
+    {
+        "call", "praise", "thank", "criticize", "criticise", "slam", "mock", "condemn", "blame", "describe",
+        "refer", "mention", "discuss", "joke", "question", "propose", "demand", "defend", "apologize",
+        "apologise", "welcome", "hail", "boast", "complain", "lament", "recommend", "caution", "advise",
+        "signal", "talk", "speak", "brand", "label", "dub", "decry", "denounce", "applaud", "rebuke", "point",
+    }
+)  # fmt: skip
+"""Verbs that perform a speech act about a thing (PolNeAR annotates them; so do analysts: "X condemned Y")."""
+STANCE_LEMMAS = frozenset({"want", "prefer", "support", "oppose", "endorse", "favor", "favour", "back"})
+"""Verbs of a held position; only with a named holder."""
+PREP_CONTENT = {"call": ("for", "on"), "refer": ("to",), "talk": ("about",), "speak": ("about", "of"),
+                "comment": ("on",), "respond": ("to",), "joke": ("about",), "complain": ("about", "of"),
+                "warn": ("of", "about", "against"), "point": ("to",), "apologize": ("for",),
+                "apologise": ("for",), "boast": ("about", "of"), "say": ("of",)}  # fmt: skip
 DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss", "refute"})
+VERB_CUES = CUE_LEMMAS | SPEECH_ACT_LEMMAS | STANCE_LEMMAS
 RELAY_LEMMAS = frozenset({"cite", "quote", "report", "carry"})
 NOUN_CUES = frozenset(
     {
@@ -215,18 +234,42 @@ def _count_open(prefix: str) -> bool:
 
 @dataclass
 class _Ctx:
+    """One article's state: the parse, token attributes read once, the sources named so far, the claims."""
+
     doc: Doc
     text: str
     names: Sources
     found: list[_Found] = field(default_factory=list)
     paragraph_breaks: list[int] = field(default_factory=list)
     pending_quotes: list[Span] = field(default_factory=list)
+    by_sentence: dict[int, list[_Found]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # spaCy makes a new Token object, and looks strings up, on every access: read each attribute once
+        self.toks = list(self.doc)
+        self.lower = [t.lower_ for t in self.toks]
+        self.lemma = [t.lemma_.lower() for t in self.toks]
+        self.pos = [t.pos_ for t in self.toks]
+        self.dep = [t.dep_ for t in self.toks]
+        self.tag = [t.tag_ for t in self.toks]
+        self.paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", self.text)]
+
+    def add(self, f: _Found) -> None:
+        self.found.append(f)
+        self.by_sentence.setdefault(f.sent.start, []).append(f)
 
     def paragraph(self, char: int) -> int:
-        return sum(1 for b in self.paragraph_breaks if b <= char)
+        return bisect.bisect_right(self.paragraph_breaks, char)
 
     def in_sentence(self, sent: Span) -> list[_Found]:
-        return [f for f in self.found if f.sent.start == sent.start]
+        return self.by_sentence.get(sent.start, [])
+
+    def where(self, sent: Span, keep: Callable[[int], bool]) -> Iterator[Token]:
+        """The tokens of ``sent`` whose index passes ``keep`` (a test on the attribute lists)."""
+        toks = self.toks
+        for i in range(sent.start, sent.end):
+            if keep(i):
+                yield toks[i]
 
 
 def _subject(verb: Token) -> tuple[Token | None, bool]:
@@ -290,9 +333,25 @@ def _is_relay(tok: Token) -> bool:
     return tok.tag_ == "VBG" and lemma in ("cite", "quote") and any(c.dep_ == "dobj" for c in tok.children)
 
 
+def _content_prep(verb: Token, lemma: str) -> Token | None:
+    """The preposition whose object is the content of a verb with no object ("called for", "referred to")."""
+    wanted = PREP_CONTENT.get(lemma)
+    if not wanted:
+        return None
+    for child in verb.children:
+        has_object = any(c.dep_ in ("pobj", "pcomp") for c in child.children)
+        if child.dep_ == "prep" and child.lower_ in wanted and child.i > verb.i and has_object:
+            return child
+    return None
+
+
 def _content_of_object(doc: Doc, verb: Token, dobj: Token) -> list[tuple[int, int]]:
-    """The object as content; "accused X of doing Y" keeps the "of" phrase with it."""
+    """The object as content; "accused X of doing Y" keeps the "of" phrase with it, "called X a liar" the
+    predicate."""
     last = dobj.right_edge.i
+    for child in verb.children:
+        if child.i > dobj.i and child.dep_ in ("oprd", "xcomp", "ccomp"):
+            last = max(last, child.right_edge.i)
     for prep in verb.children:
         if prep.dep_ != "prep" or prep.i <= dobj.i:
             continue
@@ -309,14 +368,20 @@ def _content_of_object(doc: Doc, verb: Token, dobj: Token) -> list[tuple[int, in
 def _verb_rule(sent: Span, ctx: _Ctx) -> None:
     doc = ctx.doc
     words = cue_words()
-    for tok in sent:
-        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass"):
-            continue
-        lemma = tok.lemma_.lower()
-        if lemma not in CUE_LEMMAS and tok.lower_ not in words:
-            continue
+    pos, dep, lemmas, lower = ctx.pos, ctx.dep, ctx.lemma, ctx.lower
+
+    def candidate(i: int) -> bool:
+        return (pos[i] in ("VERB", "AUX") and dep[i] not in ("aux", "auxpass")
+                and (lemmas[i] in VERB_CUES or lower[i] in words))  # fmt: skip
+
+    for tok in ctx.where(sent, candidate):
+        lemma = lemmas[tok.i]
         if lemma == "cite" or tok.lower_ == "according" or _is_relay(tok):
             continue
+        if lemma == "point" and not any(c.dep_ == "prt" or c.lower_ == "to" for c in tok.children):
+            continue  # "pointed out that", "pointed to"; not "pointed a rifle"
+        if _quoted_at(ctx, tok.idx):
+            continue  # "I think ..." inside someone's quotation belongs to the quotation's attribution
         comp = [c for c in tok.children if c.dep_ in _CONTENT_DEPS]
         subj, active = _subject(tok)
         denial_of_noun = False
@@ -338,44 +403,53 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             content = _minus(doc, _subtree(tok.head), [_subtree(tok)])
         else:
             dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if dobj is None or lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
+            prep = _content_prep(tok, lemma) if dobj is None else None
+            if prep is not None:  # "called for a ceasefire", "referred to the strikes", "talked about X"
+                content = [r for r in [_tok_range(doc, prep.i + 1, prep.right_edge.i)] if r]
+                dobj = None
+            elif dobj is None or lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
                 continue
-            if dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS:
+            elif dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS:  # noqa: SIM114 (two reasons, kept apart)
                 continue
-            denial_of_noun = dobj.lower_ in ACCUSATION_NOUNS
-            content = _content_of_object(doc, tok, dobj)
+            else:
+                denial_of_noun = dobj.lower_ in ACCUSATION_NOUNS
+                content = _content_of_object(doc, tok, dobj)
         if not content:
             continue
         sources: list[dict[str, Any]] = []
         if subj is not None and active:
+            relative = next((c for c in tok.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE), None)
             holder = _holder(subj)
             first, last = _source_range(holder)
             if holder is not subj:
                 first = max(first, holder.left_edge.i)
-            sources = ctx.names.of(first, last)
+            sources = ctx.names.of(first, last, remember=relative is None)
             if not sources:
                 continue
+            if relative is not None and tok.dep_ == "relcl":  # "Barkley, who said ...": the span is "who"
+                span = _span(doc, (relative.idx, relative.idx + len(relative.text)))
+                sources = [{**src, "span": span} for src in sources]
         elif subj is not None and subj.lower_ != "it":
             # "He is believed to have fled": the passive subject is part of the content, no named source
             if not comp or comp[0].dep_ != "xcomp":
                 continue
             content = [r for r in [_tok_range(doc, subj.left_edge.i, comp[0].right_edge.i)] if r]
-        if not sources and lemma in _BELIEF_LEMMAS:
+        if not sources and (lemma in _BELIEF_LEMMAS or lemma in STANCE_LEMMAS or lemma in SPEECH_ACT_LEMMAS):
             continue
-        cue = _tok_range(doc, tok.i, tok.i)
+        cue = _cue_span(doc, tok)
         if cue is None:
             continue
         f = _Found(cue, lemma, content, sources, sent, rule="verb", cue_token=tok.i)
         f.denied_noun = denial_of_noun and lemma in DENIAL_LEMMAS
         if lemma in DENIAL_LEMMAS:
             f.kind = "denial"
-        ctx.found.append(f)
+        ctx.add(f)
 
 
 def _according_to(sent: Span, ctx: _Ctx) -> None:
     doc = ctx.doc
-    for tok in sent:
-        if tok.lower_ != "according" or tok.i + 1 >= sent.end or doc[tok.i + 1].lower_ != "to":
+    for tok in ctx.where(sent, lambda i: ctx.lower[i] == "according"):
+        if tok.i + 1 >= sent.end or ctx.lower[tok.i + 1] != "to":
             continue
         to = doc[tok.i + 1]
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -396,18 +470,18 @@ def _according_to(sent: Span, ctx: _Ctx) -> None:
         cue = _tok_range(doc, tok.i, to.i)
         if not content or not sources or cue is None:
             continue
-        ctx.found.append(_Found(cue, "according to", content, sources, sent, rule="according",
+        ctx.add(_Found(cue, "according to", content, sources, sent, rule="according",
                                 cue_token=tok.i))  # fmt: skip
 
 
 def _noun_cues(sent: Span, ctx: _Ctx) -> None:
     """ "speculation that X", "reports of X", "LIGA's report that X", "claims by officials that X"."""
     doc = ctx.doc
-    for tok in sent:
-        if tok.pos_ != "NOUN" or tok.lower_ not in NOUN_CUES:
-            continue
+    for tok in ctx.where(sent, lambda i: ctx.lower[i] in NOUN_CUES and ctx.pos[i] == "NOUN"):
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in CUE_LEMMAS:
             continue  # "a report by X suggested": the verb rule has it
+        if _quoted_at(ctx, tok.idx):
+            continue
         content: list[tuple[int, int]] = []
         that = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
                      and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)  # fmt: skip
@@ -435,7 +509,7 @@ def _noun_cues(sent: Span, ctx: _Ctx) -> None:
                 sources = ctx.names.of(mods[0].left_edge.i, tok.i - 1)
         cue = _tok_range(doc, tok.i, tok.i)
         if cue is not None:
-            ctx.found.append(_Found(cue, tok.lower_, content, sources, sent, rule="noun", cue_token=tok.i))
+            ctx.add(_Found(cue, tok.lower_, content, sources, sent, rule="noun", cue_token=tok.i))
 
 
 def _host(ctx: _Ctx, sent: Span, tok: Token) -> _Found | None:
@@ -449,7 +523,7 @@ def _host(ctx: _Ctx, sent: Span, tok: Token) -> _Found | None:
 def _relays(sent: Span, ctx: _Ctx) -> None:
     """ "cited by X" / "as reported by X" / "quoted by X" add a relay; "citing X" / "quoting X" a source."""
     doc = ctx.doc
-    for tok in sent:
+    for tok in ctx.where(sent, lambda i: ctx.lemma[i] in RELAY_LEMMAS):
         if not _is_relay(tok) and not (tok.lemma_.lower() == "cite" and tok.dep_ in ("advcl", "acl", "conj")):
             continue
         passive = tok.tag_ == "VBN"
@@ -483,7 +557,7 @@ def _relays(sent: Span, ctx: _Ctx) -> None:
         last = mark.i if mark is not None and passive else (tok.i + 1 if passive else tok.i)
         cue = _tok_range(doc, mark.i if mark is not None else tok.i, max(last, tok.i))
         if content and cue:
-            ctx.found.append(_Found(cue, tok.lemma_.lower(), content, relay, sent, rule="relay",
+            ctx.add(_Found(cue, tok.lemma_.lower(), content, relay, sent, rule="relay",
                                     cue_token=tok.i))  # fmt: skip
 
 
@@ -507,9 +581,7 @@ def _hedged(sent: Span, ctx: _Ctx) -> None:
     """A clause hedged with "allegedly" / "reportedly" that no cue covers: an attribution of its own."""
     doc = ctx.doc
     here = ctx.in_sentence(sent)
-    for tok in sent:
-        if tok.lower_ not in HEDGE_ADVERBS:
-            continue
+    for tok in ctx.where(sent, lambda i: ctx.lower[i] in HEDGE_ADVERBS):
         if any(_covered(f, tok.idx) for f in here):
             continue  # the hedge of a claim already found: its certainty term
         verb = tok.head
@@ -521,7 +593,7 @@ def _hedged(sent: Span, ctx: _Ctx) -> None:
             continue
         sources = _carried(ctx, sent)
         cue = None if sources else _tok_range(doc, tok.i, tok.i)
-        ctx.found.append(_Found(cue, tok.lower_, content, sources, sent, rule="hedged", cue_token=tok.i))
+        ctx.add(_Found(cue, tok.lower_, content, sources, sent, rule="hedged", cue_token=tok.i))
 
 
 def _carried(ctx: _Ctx, sent: Span) -> list[dict[str, Any]]:
@@ -581,7 +653,7 @@ def _no_comment(sent: Span, ctx: _Ctx) -> None:
     cue = _trim(doc, cue_start, sent.start_char + match.end())
     if content is None or cue is None:
         return
-    ctx.found.append(_Found(cue, "no comment", [content], asked, sent, kind="no_comment", asked_by=asked_by,
+    ctx.add(_Found(cue, "no comment", [content], asked, sent, kind="no_comment", asked_by=asked_by,
                             rule="no_comment"))  # fmt: skip
 
 
@@ -607,11 +679,14 @@ def _asserted(sent: Span, ctx: _Ctx) -> None:
         return
     if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
         return
-    if not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in sent):
+    span_range = range(sent.start, sent.end)
+    if not any(ctx.tag[i] in ("VBD", "VBZ", "VBP", "MD") for i in span_range):
         return
-    if any(t.lower_ in _OPINION_WORDS for t in sent):
+    if any(ctx.lower[i] in _OPINION_WORDS for i in span_range):
         return
-    free: list[int] = [t.i for t in sent if not any(a <= t.idx < b for a, b in taken)]
+    free: list[int] = [
+        t.i for t in ctx.toks[sent.start : sent.end] if not any(a <= t.idx < b for a, b in taken)
+    ]
     # the longest run of free tokens that holds the root
     runs: list[list[int]] = []
     for i in free:
@@ -631,7 +706,40 @@ def _asserted(sent: Span, ctx: _Ctx) -> None:
     span = _tok_range(doc, run[0], run[-1])
     if span is None:
         return
-    ctx.found.append(_Found(None, "", [span], [], sent, rule="asserted"))
+    ctx.add(_Found(None, "", [span], [], sent, rule="asserted"))
+
+
+def _cue_span(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """The cue verb with its auxiliaries, negation and adverbs right before it ("has also said", "did not
+    suggest") and a particle right after it ("points out"); "called for" / "called on" keep the
+    preposition."""
+    first = last = tok.i
+    left = sorted((c for c in tok.children if c.i < tok.i and c.dep_ in ("aux", "auxpass", "neg", "advmod")),
+                  key=lambda c: -c.i)  # fmt: skip
+    for child in left:
+        if (
+            child.i == first - 1
+            and child.pos_ != "PUNCT"
+            and not (child.dep_ == "advmod" and child.tag_ == "WRB")
+        ):
+            first = child.i
+    for child in tok.children:
+        if child.i == last + 1 and (
+            child.dep_ == "prt" or (tok.lemma_ == "call" and child.lower_ in ("for", "on"))
+        ):
+            last = child.i
+    return _tok_range(doc, first, last)
+
+
+def _quoted_at(ctx: _Ctx, char: int) -> bool:
+    """Whether ``char`` lies inside a quotation that opened earlier in its paragraph and closes later."""
+    para = ctx.text.rfind("\n\n", 0, char)
+    prefix = ctx.text[para + 2 if para >= 0 else max(0, char - 3000) : char]
+    if not _count_open(prefix):
+        return False
+    end = ctx.text.find("\n\n", char)
+    rest = ctx.text[char : end if end >= 0 else len(ctx.text)]
+    return any(c in _CLOSE_QUOTES for c in rest)
 
 
 def _inside_quote(ctx: _Ctx, sent: Span) -> bool:
@@ -684,6 +792,53 @@ def _quote_backfill(ctx: _Ctx) -> None:
             if nxt.start not in claimed and _inside_quote(ctx, nxt):
                 continue
             break
+
+
+def _last_open_quote(prefix: str) -> int:
+    """Index in ``prefix`` of the quotation mark that is still open at its end (-1 if none)."""
+    depth_curly = 0
+    straight_open = -1
+    curly_open: list[int] = []
+    for k, c in enumerate(prefix):
+        if c in "“«„":
+            curly_open.append(k)
+            depth_curly += 1
+        elif c in "”»" and curly_open:
+            curly_open.pop()
+        elif c == '"':
+            straight_open = -1 if straight_open >= 0 else k
+    return max(curly_open[-1] if curly_open else -1, straight_open)
+
+
+def _whole_quotations(ctx: _Ctx, f: _Found) -> None:
+    """A content that starts or ends inside a quotation takes the whole quotation: '"A, B," he said, "C."'
+    quotes A and B, whatever the parse cut; a quotation never swallows the claim's own cue."""
+    text = ctx.text
+    cue = f.cue or (-1, -1)
+    parts: list[tuple[int, int]] = []
+    for start, end in f.content:
+        para = text.rfind("\n\n", 0, start)
+        para_start = para + 2 if para >= 0 else max(0, start - 3000)
+        opened = _last_open_quote(text[para_start:start])
+        if opened >= 0 and not (para_start + opened <= cue[0] < start):
+            start = para_start + opened + 1
+        para_end = text.find("\n\n", end)
+        para_end = para_end if para_end >= 0 else len(text)
+        if _count_open(text[para_start:end]):
+            close = min((k for k in (text.find(c, end, para_end) for c in '”»"') if k >= 0), default=-1)
+            if close >= 0 and not (end <= cue[0] < close):
+                end = close
+        trimmed = _trim(ctx.doc, start, end)
+        if trimmed:
+            parts.append(trimmed)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(parts):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    if merged:
+        f.content = merged
 
 
 # --- relations between claims ------------------------------------------------------------------------------
@@ -756,22 +911,25 @@ def extract(doc: Doc, article_id: str) -> list[dict[str, Any]]:
     if not text.strip() or len(doc) == 0:
         return []
     ctx = _Ctx(doc, text, Sources(doc, text))
-    ctx.paragraph_breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
     for sent in doc.sents:
         for rule in _RULES:
             rule(sent, ctx)
     _quote_backfill(ctx)
     found = [f for f in ctx.found if f.content]
+    for f in found:
+        if f.rule in ("verb", "according", "relay") and any(c in _QUOTES for c in f.sent.text):
+            _whole_quotations(ctx, f)
     _nest(found)
     found.sort(key=lambda f: (min(f.content[0][0], f.cue[0] if f.cue else f.content[0][0]),
                               f.cue[0] if f.cue else 0))  # fmt: skip
     _link_denials(found, text)
     ids = [f"{article_id}:c{n}" for n in range(1, len(found) + 1)]
-    return [_claim(doc, f, ids[n], ids[f.denies] if f.denies is not None else None)
+    terms = find_terms(text)  # one pass over the article; each claim takes the terms of its window
+    return [_claim(doc, f, ids[n], ids[f.denies] if f.denies is not None else None, terms)
             for n, f in enumerate(found)]  # fmt: skip
 
 
-def _claim(doc: Doc, f: _Found, claim_id: str, denies: str | None) -> dict[str, Any]:
+def _claim(doc: Doc, f: _Found, claim_id: str, denies: str | None, terms: list[Term]) -> dict[str, Any]:
     text = _text(doc)
     parts = sorted(f.content)
     first = f.sources[0] if f.sources else None
@@ -785,6 +943,11 @@ def _claim(doc: Doc, f: _Found, claim_id: str, denies: str | None) -> dict[str, 
         certainty = grade(
             cue=text[f.cue[0] : f.cue[1]] if f.cue and f.rule != "hedged" else None,
             window=text[lo:hi],
+            terms=[
+                dataclasses.replace(t, start=t.start - lo, end=t.end - lo)
+                for t in terms
+                if lo <= t.start and t.end <= hi
+            ],
             source_kind=first["kind"] if first else None,
             source_country=first["country"] if first else None,
             text=text,

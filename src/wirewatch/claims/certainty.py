@@ -33,6 +33,7 @@ and content, or the claim's sentence) into a :class:`Certainty`. The rules of :f
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -268,9 +269,9 @@ def yardstick_for(
 ) -> Yardstick | None:
     """The yardstick that applies: one the text names, else the one of a UK / US intelligence or defence
     source (a ``government`` source counts when ``source_name`` names a defence body), else None."""
-    for name, pattern in _name_matcher().items():
-        if text and pattern.search(text):
-            return yardsticks()[name]
+    named = _named_yardstick(text) if text else None
+    if named is not None:
+        return yardsticks()[named]
     if source_kind is None or source_country is None:
         return None
     kind = source_kind.lower()
@@ -280,6 +281,15 @@ def yardstick_for(
     for ys in yardsticks().values():
         if country in ys.countries and kind in ys.kinds:
             return ys
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _named_yardstick(text: str) -> str | None:
+    """The yardstick ``text`` names, if any (cached: every claim of an article asks about the same text)."""
+    for name, pattern in _name_matcher().items():
+        if pattern.search(text):
+            return name
     return None
 
 
@@ -295,15 +305,18 @@ def grade(
     source_country: str | None = None,
     text: str = "",
     source_name: str | None = None,
+    terms: list[Term] | None = None,
 ) -> Certainty:
     """Grade a claim from its cue (the attributing word as written, or None) and ``window`` (the cue and
     content, or the claim's sentence). ``source_kind`` / ``source_country`` / ``source_name`` describe the
-    claim's first source and ``text`` is the article text (both only decide whether a yardstick applies)."""
+    claim's first source and ``text`` is the article text (both only decide whether a yardstick applies).
+    ``terms`` are the lexicon terms of ``window`` when the caller found them already (offsets into
+    ``window``), e.g. from one :func:`find_terms` pass over the whole article."""
     cue_entry = _cue_entry(cue) if cue else None
     if cue_entry is not None and cue_entry.role == "denial":
         return Certainty("reported", "certain", "negative", None, None)
 
-    hits = find_terms(window)
+    hits = find_terms(window) if terms is None else terms
     if cue:
         # the cue's own occurrence in the window is the cue, not a hedge
         own = re.search(r"(?<!\w)" + _phrase_pattern(_norm(cue)) + r"(?!\w)", window, re.IGNORECASE)

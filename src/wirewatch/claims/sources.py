@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -37,6 +38,7 @@ _LEXICON_KIND = {"outlet": "outlet", "agency": "outlet", "government": "governme
 PERSONAL = frozenset({"he", "she", "him", "her"})
 PLURAL = frozenset({"they", "them"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"})
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
 _STRIP_WORDS = ("the ", "a ", "an ", "both ", "either ", "neither ")
 _QUOTES_ETC = " \t\r\n,;:.—–-\"“”«»„'‘’()[]"
 
@@ -82,6 +84,7 @@ class Sources:
         self.doc = doc
         self.text = text
         self.history: list[dict[str, Any]] = []
+        self.ents = tuple(doc.ents)  # spaCy builds new Span objects on every ``doc.ents``
 
     # --- spans -------------------------------------------------------------------------------------------
 
@@ -102,8 +105,9 @@ class Sources:
 
     def of(self, first: int, last: int, *, remember: bool = True) -> list[dict[str, Any]]:
         """The sources named by tokens ``first..last`` (inclusive): one per coordinated name."""
-        while first < last and self.doc[first].lower_ in ("both", "either", "neither"):
-            first += 1
+        while first < last and (self.doc[first].lower_ in ("both", "either", "neither", "a.m.", "p.m.")
+                                or _CLOCK.match(self.doc[first].text)):  # fmt: skip
+            first += 1  # "2:14 p.m. Senate Majority Leader ...": a live blog's timestamp is not the source
         sources = [s for s in (self.one(a, b) for a, b in self._coordinated(first, last)) if s is not None]
         if remember:
             self.history.extend(s for s in sources if s["name"].lower() not in PRONOUNS)
@@ -184,7 +188,7 @@ class Sources:
         if code is not None:
             return {"name": _strip_det(name), "kind": "government", "country": code}
         head = self._head(first, last)
-        ents = [e for e in self.doc.ents if e.start >= first and e.end <= last + 1]
+        ents = [e for e in self.ents if e.start >= first and e.end <= last + 1]
         # the entity that holds the phrase's head names it ("Ukrainian public broadcaster Suspilne")
         for ent in sorted(ents, key=lambda e: (not (e.start <= head.i < e.end), -e.start)):
             if ent.label_ in ("ORG", "PERSON", "GPE", "NORP", "FAC") and ent.start <= head.i < ent.end:
@@ -221,7 +225,7 @@ class Sources:
     def _kind(self, first: int, last: int) -> str:
         words = source_words()
         kinds = {words[t.lower_][0] for t in self.doc[first : last + 1] if t.lower_ in words}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.start >= first and ent.end <= last + 1 and ent.label_ in ("ORG", "NORP", "GPE"):
                 kinds.add("organization")
             if ent.start >= first and ent.end <= last + 1 and ent.label_ == "PERSON":
@@ -233,7 +237,7 @@ class Sources:
 
     def _country(self, first: int, last: int) -> str | None:
         lex = lexicon()
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.start >= first and ent.end <= last + 1 and ent.label_ in ("GPE", "NORP"):
                 code = lex.country(ent.text) or lex.demonym(ent.text)
                 if code:
@@ -262,7 +266,7 @@ class Sources:
                 span = prev.get("span")
                 if span and span["start"] < before and title in span["text"].lower().split():
                     return {k: v for k, v in prev.items() if k != "span"}
-            for ent in reversed(self.doc.ents):  # "Defense Minister Kim Yong-hyun arrived. The minister said"
+            for ent in reversed(self.ents):  # "Defense Minister Kim Yong-hyun arrived. The minister said"
                 if ent.label_ == "PERSON" and ent.end_char <= before:
                     lead = self._title_start(ent.start)
                     if title in (t.lower_ for t in self.doc[lead : ent.start]):
@@ -279,7 +283,7 @@ class Sources:
                     and prev["name"] != short
                 ):
                     return {k: v for k, v in prev.items() if k != "span"}
-            for ent in reversed(self.doc.ents):
+            for ent in reversed(self.ents):
                 longer = ent.text != short and short in ent.text.split()
                 if ent.label_ == "PERSON" and ent.end_char <= before and longer:
                     return self._person(ent.text, self._title_start(ent.start), ent.start)
@@ -313,7 +317,7 @@ class Sources:
                 continue
             best, best_at = {k: v for k, v in prev.items() if k != "span"}, at
         labels = ("PERSON",) if person else ("ORG", "GPE")
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ in labels and best_at < ent.end_char <= before:
                 if any(p.get("span") and p["span"]["start"] <= ent.start_char < p["span"]["end"]
                        for p in self.history):  # fmt: skip
@@ -328,7 +332,7 @@ class Sources:
     def _is_person_name(self, source: dict[str, Any]) -> bool:
         if source["kind"] == "person":
             return True
-        return any(e.label_ == "PERSON" and e.text == source["name"] for e in self.doc.ents)
+        return any(e.label_ == "PERSON" and e.text == source["name"] for e in self.ents)
 
     @staticmethod
     def _entity(text: str) -> dict[str, Any]:
