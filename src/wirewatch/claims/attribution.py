@@ -333,6 +333,13 @@ def _is_relay(tok: Token) -> bool:
     return tok.tag_ == "VBG" and lemma in ("cite", "quote") and any(c.dep_ == "dobj" for c in tok.children)
 
 
+def _no_object_content(dobj: Token | None, lemma: str) -> bool:
+    """Whether a verb's object can't be a claim's content: none, a person told or asked, "said it"."""
+    if dobj is None or lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
+        return True
+    return dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS
+
+
 def _content_prep(verb: Token, lemma: str) -> Token | None:
     """The preposition whose object is the content of a verb with no object ("called for", "referred to")."""
     wanted = PREP_CONTENT.get(lemma)
@@ -407,9 +414,7 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             if prep is not None:  # "called for a ceasefire", "referred to the strikes", "talked about X"
                 content = [r for r in [_tok_range(doc, prep.i + 1, prep.right_edge.i)] if r]
                 dobj = None
-            elif dobj is None or lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
-                continue
-            elif dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS:  # noqa: SIM114 (two reasons, kept apart)
+            elif _no_object_content(dobj, lemma):
                 continue
             else:
                 denial_of_noun = dobj.lower_ in ACCUSATION_NOUNS
