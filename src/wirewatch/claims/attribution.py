@@ -333,9 +333,9 @@ def _is_relay(tok: Token) -> bool:
     return tok.tag_ == "VBG" and lemma in ("cite", "quote") and any(c.dep_ == "dobj" for c in tok.children)
 
 
-def _no_object_content(dobj: Token | None, lemma: str) -> bool:
-    """Whether a verb's object can't be a claim's content: none, a person told or asked, "said it"."""
-    if dobj is None or lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
+def _no_object_content(dobj: Token, lemma: str) -> bool:
+    """Whether a verb's object can't be a claim's content: a person told or asked, "said it"."""
+    if lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
         return True
     return dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS
 
@@ -413,8 +413,7 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             prep = _content_prep(tok, lemma) if dobj is None else None
             if prep is not None:  # "called for a ceasefire", "referred to the strikes", "talked about X"
                 content = [r for r in [_tok_range(doc, prep.i + 1, prep.right_edge.i)] if r]
-                dobj = None
-            elif _no_object_content(dobj, lemma):
+            elif dobj is None or _no_object_content(dobj, lemma):
                 continue
             else:
                 denial_of_noun = dobj.lower_ in ACCUSATION_NOUNS
