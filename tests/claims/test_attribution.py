@@ -143,8 +143,21 @@ def test_a_cue_inside_a_quotation_belongs_to_the_quotation(model: Language) -> N
 
 
 def test_relative_pronoun_source_keeps_its_span_and_takes_the_name(model: Language) -> None:
-    c = only(
-        run(model, "The attack was condemned by Josep Borrell, who said that civilians had been targeted.")
-    )
-    assert c["sources"][0]["span"]["text"] == "who"
-    assert c["sources"][0]["name"] == "Josep Borrell"
+    text = "The attack was condemned by Josep Borrell, who said that civilians had been targeted."
+    condemned, said = attributed(run(model, text))
+    assert (condemned["cue"]["text"], condemned["content"]["text"]) == ("was condemned", "The attack")
+    assert condemned["sources"][0]["span"]["text"] == "Josep Borrell"
+    assert said["sources"][0]["span"]["text"] == "who"
+    assert said["sources"][0]["name"] == "Josep Borrell"
+    assert said["content"]["text"] == "that civilians had been targeted"
+
+
+def test_quotation_before_the_speaker_is_the_content(model: Language) -> None:
+    c = only(run(model, "“We were wrong to wait,” Ramos, 58, told AFP in an interview on Monday."))
+    assert c["content"]["text"] == "We were wrong to wait" and c["quote"] == "direct"
+    assert c["sources"][0]["name"] == "Ramos"
+
+
+def test_that_clause_hung_below_a_noun_of_the_verb(model: Language) -> None:
+    c = only(run(model, "Adelson said on Friday during a news conference that he may wait until February."))
+    assert c["content"]["text"] == "that he may wait until February"

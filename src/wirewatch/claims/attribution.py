@@ -74,7 +74,9 @@ PREP_CONTENT = {"call": ("for", "on"), "refer": ("to",), "talk": ("about",), "sp
                 "warn": ("of", "about", "against"), "point": ("to",), "apologize": ("for",),
                 "apologise": ("for",), "boast": ("about", "of"), "say": ("of",)}  # fmt: skip
 DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss", "refute"})
-VERB_CUES = CUE_LEMMAS | SPEECH_ACT_LEMMAS | STANCE_LEMMAS
+QUOTE_ONLY_LEMMAS = frozenset({"continue", "go", "begin", "quip", "joke", "charge", "chime", "counter"})
+"""Cues only next to a quotation: '"...," he continued' / 'Kelly charged'."""
+VERB_CUES = CUE_LEMMAS | SPEECH_ACT_LEMMAS | STANCE_LEMMAS | QUOTE_ONLY_LEMMAS
 RELAY_LEMMAS = frozenset({"cite", "quote", "report", "carry"})
 NOUN_CUES = frozenset(
     {
@@ -87,6 +89,22 @@ NOUN_CUES = frozenset(
 NOUNS_OF = frozenset({"report", "reports", "claim", "claims", "allegation", "allegations", "rumor", "rumors",
                       "rumour", "rumours", "accusation", "accusations", "speculation"})  # fmt: skip
 """Noun cues whose content can be an "of" phrase ("reports of casualties")."""
+STANCE_NOUNS = frozenset(
+    {
+        "critique", "criticism", "criticisms", "support", "opposition", "praise", "concern", "concerns",
+        "comments", "comment", "remarks", "views", "view", "position", "stance", "call", "calls", "plea",
+        "pleas", "demand", "demands", "endorsement", "condemnation", "doubts", "objection", "objections",
+        "complaint", "complaints", "opinion", "message", "appeal", "apology", "tribute", "thoughts",
+    }
+)  # fmt: skip
+"""Nouns of a stance or speech act held by someone ("his critique of", "Kyiv's appeal for")."""
+STANCE_PREPS = frozenset({"of", "for", "about", "on", "against", "to", "over", "with"})
+LIGHT_VERBS = frozenset(
+    {
+        "express", "voice", "unleash", "launch", "make", "issue", "offer", "reiterate", "repeat", "renew",
+        "level", "give", "raise", "share", "air", "send", "deliver",
+    }
+)  # fmt: skip
 HEDGE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
 REPORT_SUBJECTS = frozenset({"report", "reports", "statement", "study", "analysis", "assessment",
                              "investigation", "survey", "article", "story", "dispatch", "broadcast",
@@ -289,7 +307,9 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             return child, False
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
-    participle = verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX")
+    participle = (
+        verb.dep_ in ("advcl", "xcomp") and verb.tag_ in ("VBG", "VB") and verb.head.pos_ in ("VERB", "AUX")
+    )
     if participle and not any(c.dep_ == "mark" for c in verb.children):
         return _subject(verb.head)  # "Kim commented on it, noting that ...": the subject is its head's
     if verb.dep_ == "relcl":
@@ -335,6 +355,8 @@ def _is_relay(tok: Token) -> bool:
 
 def _no_object_content(dobj: Token, lemma: str) -> bool:
     """Whether a verb's object can't be a claim's content: a person told or asked, "said it"."""
+    if lemma == "say" and (dobj.lower_ in ("so", "yes", "no") or dobj.pos_ == "NOUN"):
+        return False  # "half said so", "75 percent said yes", "says racist things"
     if lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
         return True
     return dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS
@@ -387,6 +409,8 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             continue
         if lemma == "point" and not any(c.dep_ == "prt" or c.lower_ == "to" for c in tok.children):
             continue  # "pointed out that", "pointed to"; not "pointed a rifle"
+        if lemma in QUOTE_ONLY_LEMMAS and not _next_to_quote(ctx, tok):
+            continue  # '"...," he continued' is an attribution; "the army continued to advance" is not
         if _quoted_at(ctx, tok.idx):
             continue  # "I think ..." inside someone's quotation belongs to the quotation's attribution
         comp = [c for c in tok.children if c.dep_ in _CONTENT_DEPS]
@@ -414,7 +438,9 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             if prep is not None:  # "called for a ceasefire", "referred to the strikes", "talked about X"
                 content = [r for r in [_tok_range(doc, prep.i + 1, prep.right_edge.i)] if r]
             elif dobj is None or _no_object_content(dobj, lemma):
-                continue
+                content = _fallback_content(ctx, tok, subj) if lemma not in STANCE_LEMMAS else []
+                if not content:
+                    continue
             else:
                 denial_of_noun = dobj.lower_ in ACCUSATION_NOUNS
                 content = _content_of_object(doc, tok, dobj)
@@ -469,7 +495,7 @@ def _according_to(sent: Span, ctx: _Ctx) -> None:
             hole_first -= 1
         content = _minus(doc, (sent.start, sent.end - 1), [(hole_first, hole_last)])
         holder = _holder(pobj)
-        src_first, src_last = _source_range(holder)
+        src_first, src_last = _subtree(holder) if holder is pobj else _source_range(holder)
         sources = ctx.names.of(src_first, src_last)
         cue = _tok_range(doc, tok.i, to.i)
         if not content or not sources or cue is None:
@@ -514,6 +540,38 @@ def _noun_cues(sent: Span, ctx: _Ctx) -> None:
         cue = _tok_range(doc, tok.i, tok.i)
         if cue is not None:
             ctx.add(_Found(cue, tok.lower_, content, sources, sent, rule="noun", cue_token=tok.i))
+
+
+def _stance_nouns(sent: Span, ctx: _Ctx) -> None:
+    """ "his critique of his opponents", "Moscow's support for the separatists", "criticism of X by Y",
+    "Christie voiced concerns about X": the noun and its preposition are the cue, the object the content."""
+    doc = ctx.doc
+    for tok in ctx.where(sent, lambda i: ctx.lower[i] in STANCE_NOUNS and ctx.pos[i] == "NOUN"):
+        if _quoted_at(ctx, tok.idx) or any(f.cue_token == tok.i for f in ctx.in_sentence(sent)):
+            continue
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.i == tok.i + 1
+                     and c.lower_ in STANCE_PREPS), None)  # fmt: skip
+        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
+        if prep is None or pobj is None:
+            continue
+        sources: list[dict[str, Any]] = []
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" and c.i > prep.i), None)
+        by_obj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if poss is not None:
+            sources = ctx.names.of(*_subtree(poss))
+        elif by_obj is not None:
+            sources = ctx.names.of(*_source_range(by_obj))
+        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in LIGHT_VERBS:
+            subj, active = _subject(tok.head)
+            if subj is not None and active:
+                sources = ctx.names.of(*_source_range(subj))
+        if not sources:
+            continue
+        content = _tok_range(doc, pobj.left_edge.i, pobj.right_edge.i)
+        cue = _tok_range(doc, tok.i, prep.i)
+        if content and cue:
+            ctx.add(_Found(cue, tok.lower_, [content], sources, sent, rule="noun", cue_token=tok.i))
 
 
 def _host(ctx: _Ctx, sent: Span, tok: Token) -> _Found | None:
@@ -713,6 +771,52 @@ def _asserted(sent: Span, ctx: _Ctx) -> None:
     ctx.add(_Found(None, "", [span], [], sent, rule="asserted"))
 
 
+def _fallback_content(ctx: _Ctx, verb: Token, subj: Token | None) -> list[tuple[int, int]]:
+    """The content of a cue verb the parse gave none: a "that" clause hung lower in the tree ("said on
+    Friday during a news conference that ..."), else the quotation right after the verb ('continued: "..."')
+    or right before the speaker ('"...," Ramos, 58, told AFP')."""
+    doc, text = ctx.doc, ctx.text
+    patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if patient is not None and any(c.dep_ == "agent" for c in verb.children):
+        return [r for r in [_tok_range(doc, *_subtree(patient))] if r]  # "the attack was condemned by X"
+    for t in verb.subtree:
+        if t.i > verb.i and t.dep_ == "mark" and t.lower_ == "that" and t.head.i > verb.i:
+            up = t.head.head
+            while up.i != verb.i and up.pos_ not in ("VERB", "AUX") and up.head.i != up.i:
+                up = up.head
+            if up.i == verb.i:  # hung below a noun or preposition of this verb, not another clause
+                return [r for r in [_tok_range(doc, t.i, t.head.right_edge.i)] if r]
+    para_start = text.rfind("\n\n", 0, verb.idx)
+    para_start = para_start + 2 if para_start >= 0 else 0
+    para_end = text.find("\n\n", verb.idx)
+    para_end = para_end if para_end >= 0 else len(text)
+    after_at = verb.idx + len(verb.text)
+    rest = text[after_at:para_end]
+    gap = len(rest) - len(rest.lstrip(" ,:\u00a0"))
+    if rest[gap : gap + 1] in tuple(_OPEN_QUOTES) and rest[gap : gap + 1]:
+        start = after_at + gap + 1
+        close = min((k for k in (text.find(c, start, para_end) for c in '”»"') if k >= 0), default=para_end)
+        return [r for r in [_trim(doc, start, close)] if r]
+    lead = min(verb.idx, subj.left_edge.idx) if subj is not None else verb.idx
+    before = text[para_start:lead].rstrip(" ,\u00a0")
+    if before and before[-1] in _CLOSE_QUOTES:
+        close = para_start + len(before) - 1
+        opened = _last_open_quote(text[para_start:close])
+        if opened >= 0:
+            return [r for r in [_trim(doc, para_start + opened + 1, close)] if r]
+    return []
+
+
+def _next_to_quote(ctx: _Ctx, tok: Token) -> bool:
+    """Whether a quotation mark ends right before the verb's clause or opens right after the verb."""
+    text = ctx.text
+    sent = tok.sent
+    before = text[sent.start_char : tok.idx].rstrip()
+    after = text[tok.idx + len(tok.text) : sent.end_char].lstrip(" ,:")
+    closing = any(c in _CLOSE_QUOTES for c in before[-40:])
+    return closing or (bool(after) and after[0] in _OPEN_QUOTES)
+
+
 def _cue_span(doc: Doc, tok: Token) -> tuple[int, int] | None:
     """The cue verb with its auxiliaries, negation and adverbs right before it ("has also said", "did not
     suggest") and a particle right after it ("points out"); "called for" / "called on" keep the
@@ -845,6 +949,34 @@ def _whole_quotations(ctx: _Ctx, f: _Found) -> None:
         f.content = merged
 
 
+_HEADLINE = re.compile(r"^(?P<who>[^:\n\d]{2,60}?)\s*:\s+(?P<what>\S[^\n]*)$")
+
+
+def _headline(sent: Span, ctx: _Ctx) -> None:
+    """A short paragraph "Zelensky: Russia will pay" (a headline's colon) is Zelensky's claim."""
+    if ctx.in_sentence(sent):
+        return
+    text = ctx.text
+    para = text.rfind("\n", 0, sent.start_char)
+    line_start = para + 1 if para >= 0 else 0
+    if text[line_start : sent.start_char].strip():
+        return  # not the first sentence of its line
+    line_end = text.find("\n", sent.start_char)
+    line_end = line_end if line_end >= 0 else len(text)
+    line = text[line_start:line_end]
+    m = _HEADLINE.match(line)
+    if m is None or len(line.split()) > 30 or len(m.group("who").split()) > 6:
+        return
+    colon = text.index(":", line_start + m.end("who"))
+    who = [t for t in ctx.toks[sent.start : sent.end] if t.idx < colon]
+    if not who or not any(t.pos_ == "PROPN" for t in who):
+        return
+    sources = ctx.names.of(who[0].i, who[-1].i)
+    content = _trim(ctx.doc, line_start + m.start("what"), line_end)
+    if sources and content:
+        ctx.add(_Found((colon, colon + 1), ":", [content], sources, sent, rule="headline"))
+
+
 # --- relations between claims ------------------------------------------------------------------------------
 
 
@@ -898,9 +1030,11 @@ def _link_denials(found: list[_Found], text: str) -> None:
 # --- the claim ---------------------------------------------------------------------------------------------
 
 _RULES = (
+    _headline,
     _verb_rule,
     _according_to,
     _noun_cues,
+    _stance_nouns,
     _relays,
     _hedged,
     _no_comment,

@@ -35,9 +35,11 @@ KIND_ORDER = ("intelligence", "military", "government", "outlet", "document", "e
 
 _LEXICON_KIND = {"outlet": "outlet", "agency": "outlet", "government": "government", "military": "military",
                  "intelligence": "intelligence", "organization": "organization"}  # fmt: skip
-PERSONAL = frozenset({"he", "she", "him", "her"})
-PLURAL = frozenset({"they", "them"})
-PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"})
+PERSONAL = frozenset({"he", "she", "him", "her", "his"})
+PLURAL = frozenset({"they", "them", "their"})
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his",
+                      "their", "its", "our", "my", "your"})  # fmt: skip
+_AGE = re.compile(r",\s*\d{1,3}$")
 _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
 _STRIP_WORDS = ("the ", "a ", "an ", "both ", "either ", "neither ")
 _QUOTES_ETC = " \t\r\n,;:.—–-\"“”«»„'‘’()[]"
@@ -161,7 +163,7 @@ class Sources:
             if found is not None:
                 return {**found, "span": span}
             return {"name": text, "kind": "unknown", "country": None, "span": span}
-        name = _strip_det(text)
+        name = _AGE.sub("", _strip_det(text))  # "Ramos, 58" is Ramos
         short = len([t for t in self.doc[first : last + 1] if t.lower_ not in ("the", "a", "an")]) <= 2
         referred = self._reference(first, last, name, se[0]) if short else None
         if referred is not None:
