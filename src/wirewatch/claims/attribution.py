@@ -98,6 +98,9 @@ STANCE_NOUNS = frozenset(
     }
 )  # fmt: skip
 """Nouns of a stance or speech act held by someone ("his critique of", "Kyiv's appeal for")."""
+MEDIA_NOUNS = frozenset({"statement", "interview", "part", "post", "tweet", "speech", "release", "letter",
+                         "email", "conference", "briefing", "address", "video", "message", "op-ed", "article",
+                         "appearance", "broadcast", "podcast", "remarks"})  # fmt: skip
 STANCE_PREPS = frozenset({"of", "for", "about", "on", "against", "to", "over", "with"})
 LIGHT_VERBS = frozenset(
     {
@@ -312,6 +315,8 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     )
     if participle and not any(c.dep_ == "mark" for c in verb.children):
         return _subject(verb.head)  # "Kim commented on it, noting that ...": the subject is its head's
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head.head)  # "began by saying", "after telling reporters"
     if verb.dep_ == "relcl":
         return verb.head, True
     return None, False
@@ -415,6 +420,7 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             continue  # "I think ..." inside someone's quotation belongs to the quotation's attribution
         comp = [c for c in tok.children if c.dep_ in _CONTENT_DEPS]
         subj, active = _subject(tok)
+        prep: Token | None = None
         denial_of_noun = False
         content: list[tuple[int, int]] = []
         if comp:
@@ -466,7 +472,7 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             content = [r for r in [_tok_range(doc, subj.left_edge.i, comp[0].right_edge.i)] if r]
         if not sources and (lemma in _BELIEF_LEMMAS or lemma in STANCE_LEMMAS or lemma in SPEECH_ACT_LEMMAS):
             continue
-        cue = _cue_span(doc, tok)
+        cue = _cue_span(doc, tok, prep.i if prep is not None else -1)
         if cue is None:
             continue
         f = _Found(cue, lemma, content, sources, sent, rule="verb", cue_token=tok.i)
@@ -817,7 +823,7 @@ def _next_to_quote(ctx: _Ctx, tok: Token) -> bool:
     return closing or (bool(after) and after[0] in _OPEN_QUOTES)
 
 
-def _cue_span(doc: Doc, tok: Token) -> tuple[int, int] | None:
+def _cue_span(doc: Doc, tok: Token, content_prep: int = -1) -> tuple[int, int] | None:
     """The cue verb with its auxiliaries, negation and adverbs right before it ("has also said", "did not
     suggest") and a particle right after it ("points out"); "called for" / "called on" keep the
     preposition."""
@@ -831,12 +837,26 @@ def _cue_span(doc: Doc, tok: Token) -> tuple[int, int] | None:
             and not (child.dep_ == "advmod" and child.tag_ == "WRB")
         ):
             first = child.i
-    for child in tok.children:
+    for child in sorted(tok.children, key=lambda c: c.i):
+        if child.i <= last:
+            continue
         if child.i == last + 1 and (
             child.dep_ == "prt" or (tok.lemma_ == "call" and child.lower_ in ("for", "on"))
         ):
             last = child.i
+        elif child.i == last + 1 and child.dep_ == "dobj" and tok.lemma_ == "tell" and child.pos_ == "PROPN":
+            last = child.right_edge.i  # "told Reuters": the one told is part of the cue
+        elif child.i == last + 1 and child.dep_ == "prep" and _medium(child):
+            last = child.right_edge.i  # "said in a statement", "told Reuters in an interview"
+        elif child.i == last + 1 and child.dep_ == "prep" and child.i == content_prep:
+            last = child.i  # "commented on", "referred to"
     return _tok_range(doc, first, last)
+
+
+def _medium(prep: Token) -> bool:
+    """ "in a statement", "during an interview", "in part": the channel of a speech act."""
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return prep.lower_ in ("in", "during", "on") and pobj is not None and pobj.lemma_.lower() in MEDIA_NOUNS
 
 
 def _quoted_at(ctx: _Ctx, char: int) -> bool:
