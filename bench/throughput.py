@@ -7,13 +7,27 @@ Corpus: the Guardian articles (plain text, JSONL) and the Fundus news pages (gzi
   (a) spaCy alone: ``spacy.load(model).pipe`` over exactly the texts the pipeline sends to spaCy (the English
       ones, as extracted by wirewatch beforehand, untimed), in batches of the pipeline's own size;
   (b) the whole ingest (read, extract, detect language, NLP with the entity ruler, store) into a fresh SQLite
-      database with 1 worker;
-  (c) the same with 2 workers.
+      database with 1 worker and ``stages=""`` (no stage after nlp);
+  (b') the same with ``stages="claims"`` (attribution extraction after nlp);
+  (c) the whole ingest with 2 workers and the default ``stages`` setting.
+
+Each ingest runs warm (model loaded, extractor run once) in a fresh spawned process. (a) runs again after (c)
+and the mean of the two passes is the baseline, since the machine's speed drifts over minutes.
 
 Prints articles/s for each, ``ratio`` = time(a) / time(b) (1.0 means ingest, extraction and storage
-cost nothing over the bare spaCy pass; the target is ≥ 0.8), ``workers2_speedup`` = time(b) / time(c), and
-the peak RSS of a worker. ``stage_overhead`` maps each later stage (claims, geo, events) to its time as a
-fraction of (a) once those stages exist.
+cost nothing over the bare spaCy pass; the target is ≥ 0.8), ``workers2_speedup`` = time(b') / time(c)
+(both with the default stages, claims), and the peak RSS of a worker. ``stage_overhead`` maps each later
+stage to its time as a fraction of (a): ``stage_overhead["claims"]`` = (time(b') - time(b)) / time(a);
+``claims_seconds`` is time(b') and ``n_claims`` the claims stored by (b'). That difference of two whole
+ingests is within the machine's drift, so (d) also times the claims stage directly: the same texts parsed by
+the pipeline's model, then ``claims.attribution.extract`` on each doc on its own clock;
+``stage_overhead_direct["claims"]`` = claims time / parse time (the target is ≤ 0.15). geo and events join
+both once they exist.
+
+Live blog: a synthetic 5,000-word live blog (many short timestamped updates with quotes, "said",
+"according to" and unbalanced quotation marks) is parsed once with the pipeline's model
+(``liveblog_parse_seconds``) and the claims stage runs alone on that parsed doc (``liveblog_claims_seconds``,
+``liveblog_n_claims``): the worst case for the rules is one long doc of many short sentences.
 
     python bench/throughput.py [--json] [--limit N] [--data ../shared/data]
 """
@@ -95,11 +109,12 @@ def _warm(seconds: float) -> int:
     return os.getpid()
 
 
-def _timed_ingest(sources: list[str], workers: int) -> tuple[float, int]:
-    """Ingest ``sources`` into a fresh SQLite database; returns (seconds, failed inputs).
+def _timed_ingest(sources: list[str], workers: int, stages: str | None) -> tuple[float, int, int]:
+    """Ingest ``sources`` into a fresh SQLite database; returns (seconds, failed inputs, claims stored).
 
-    Start-up is not timed, as in phase (a): the model is loaded (in this process, or in every pool worker)
-    and the extractor and language model have run once before the clock starts.
+    ``stages`` is the ``stages`` setting (``None``: the default). Start-up is not timed, as in phase (a): the
+    model is loaded (in this process, or in every pool worker) and the extractor, language model and stages
+    have run once before the clock starts. Claims are counted from the store afterwards, untimed.
     """
     import logging
 
@@ -117,7 +132,7 @@ def _timed_ingest(sources: list[str], workers: int) -> tuple[float, int]:
     )
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         db = str(Path(tmp) / "bench.db")
-        settings = load_settings({"workers": workers, "db": db})
+        settings = load_settings({"workers": workers, "db": db, "stages": stages})
         pool = None
         if workers > 1:
             pool = stack.enter_context(worker_pool(settings))
@@ -131,7 +146,79 @@ def _timed_ingest(sources: list[str], workers: int) -> tuple[float, int]:
             started = time.perf_counter()
             report = run_batch(sources, store, settings, executor=pool)
             elapsed = time.perf_counter() - started
-    return elapsed, report.count("failed")
+            n_claims = 0
+            for summary in store.articles(status="ok"):
+                analysis = store.analysis(summary["id"])
+                n_claims += len(analysis.claims) if analysis is not None else 0
+    return elapsed, report.count("failed"), n_claims
+
+
+_LIVEBLOG_UPDATES = (
+    "“We are holding the line,” {person} said.",
+    "According to {outlet}, {n} drones were shot down over {place} overnight.",
+    "{person} told reporters that the convoy had reached {place}, but gave no details.",
+    "“The situation is difficult, {person} said, adding that evacuations would continue.",
+    "Officials in {place} said at least {n} people were injured; the figure could not be verified.",
+    "{outlet} reported that air-raid sirens sounded across {place}.",
+    "A spokesperson denied the report.” No further comment was given.",
+    'The "humanitarian corridor from {place} has reportedly reopened, {outlet} said.',
+    "“It is highly likely that the strike was deliberate,” {person} said, citing {outlet}.",
+    "Residents said the shelling stopped at dawn.",
+    "{person}, according to {outlet}, said that talks would resume “as soon as possible.",
+    "Power was restored to {n} homes in {place}.",
+)
+_LIVEBLOG_FILL = {
+    "person": ("Volodymyr Zelensky", "Dmitry Peskov", "John Kirby", "the governor", "a military spokesman"),
+    "outlet": ("Reuters", "the BBC", "Interfax-Ukraine", "the Kyiv Independent", "TASS"),
+    "place": ("Kharkiv", "Odesa", "Zaporizhzhia", "Bakhmut", "Kherson", "Lviv"),
+    "n": ("3", "12", "40", "seven", "dozens of"),
+}
+
+
+def liveblog_text(words: int = 5000) -> str:
+    """A synthetic live blog of about ``words`` words: timestamped paragraphs of 1 to 3 short updates."""
+    paragraphs: list[str] = []
+    total = 0
+    k = 0
+    minute = 0
+    while total < words:
+        updates = []
+        for _ in range(1 + k % 3):
+            template = _LIVEBLOG_UPDATES[k % len(_LIVEBLOG_UPDATES)]
+            fill = {
+                key: vals[(k * 7 + i) % len(vals)] for i, (key, vals) in enumerate(_LIVEBLOG_FILL.items())
+            }
+            update = template.format(**fill)
+            updates.append(update[0].upper() + update[1:])
+            k += 1
+        paragraph = f"{minute // 60:02d}:{minute % 60:02d} GMT — " + " ".join(updates)
+        paragraphs.append(paragraph)
+        total += len(paragraph.split())
+        minute = (minute + 7) % (24 * 60)
+    return "\n\n".join(paragraphs)
+
+
+def liveblog_timing(model_name: str) -> dict[str, float | int]:
+    """Parse the synthetic live blog with the pipeline's model; time the claims stage alone on that doc."""
+    from wirewatch import nlp
+    from wirewatch.claims import attribution
+
+    model = nlp.load(model_name)
+    text = liveblog_text()
+    model("Officials said so.")  # warm
+    started = time.perf_counter()
+    doc = model(text)
+    parse = time.perf_counter() - started
+    started = time.perf_counter()
+    claims = attribution.extract(doc, "liveblog")
+    extract = time.perf_counter() - started
+    return {
+        "liveblog_parse_seconds": round(parse, 3),
+        "liveblog_claims_seconds": round(extract, 3),
+        "liveblog_words": len(text.split()),
+        "liveblog_sentences": sum(1 for _ in doc.sents),
+        "liveblog_n_claims": len(claims),
+    }
 
 
 def main() -> None:
@@ -171,33 +258,56 @@ def main() -> None:
     bare = spacy.load(settings.spacy_model)
     list(bare.pipe(texts[:5]))
 
-    def spacy_pass() -> float:
+    from wirewatch.claims.attribution import extract as extract_claims
+    from wirewatch.nlp import load as load_model
+
+    claims_model = load_model(settings.spacy_model)  # the pipeline's own (with wirewatch's entity ruler)
+    claim_time = [0.0]
+
+    def spacy_pass(claims: bool = False) -> float:
+        """The bare pass; with ``claims`` the claims stage also runs on each doc, timed on its own clock."""
         started = time.perf_counter()
-        for _ in bare.pipe(texts, batch_size=NLP_BATCH):  # the pipeline's own batch size: like for like
-            pass
-        return time.perf_counter() - started
+        if not claims:
+            for _ in bare.pipe(texts, batch_size=NLP_BATCH):  # the pipeline's own batch size: like for like
+                pass
+            return time.perf_counter() - started
+        parse = 0.0
+        for k in range(0, len(texts), NLP_BATCH):
+            t0 = time.perf_counter()
+            docs = list(claims_model.pipe(texts[k : k + NLP_BATCH], batch_size=NLP_BATCH))
+            parse += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for doc in docs:
+                extract_claims(doc, "bench")
+            claim_time[0] += time.perf_counter() - t0
+        return parse
 
     t_spacy_before = spacy_pass()
     print(
         f"(a) spaCy alone:        {t_spacy_before:7.2f}s  {len(texts) / t_spacy_before:6.2f} docs/s", file=log
     )
 
-    peaks: dict[int, float] = {}
+    peaks: dict[str, float] = {}
 
-    def ingest(workers: int) -> float:
+    def ingest(workers: int, stages: str | None) -> tuple[float, int]:
         # each ingest runs in a fresh spawned process, as `wirewatch ingest` would: its peak RSS (and its
         # pool workers') is then its own, not the bare-spaCy batch of phase (a) held by this process
         ctx = multiprocessing.get_context("spawn")
         with PeakWatcher() as watcher, ProcessPoolExecutor(1, mp_context=ctx) as runner:
-            elapsed, failed = runner.submit(_timed_ingest, sources, workers).result()
-        peaks[workers] = max(watcher.peaks.values(), default=0.0)
+            elapsed, failed, n_claims = runner.submit(_timed_ingest, sources, workers, stages).result()
+        peaks[f"{workers}:{stages}"] = max(watcher.peaks.values(), default=0.0)
         if failed:
             print(f"    ({failed} inputs failed)", file=log)
-        return elapsed
+        return elapsed, n_claims
 
-    t_one = ingest(1)
+    t_one, _ = ingest(1, "")
     print(f"(b) ingest, 1 worker:   {t_one:7.2f}s  {n_inputs / t_one:6.2f} docs/s", file=log)
-    t_two = ingest(2)
+    t_claims, n_claims = ingest(1, "claims")
+    print(
+        f"(b') + claims stage:    {t_claims:7.2f}s  {n_inputs / t_claims:6.2f} docs/s  {n_claims} claims",
+        file=log,
+    )
+    t_two, _ = ingest(2, None)
     print(f"(c) ingest, 2 workers:  {t_two:7.2f}s  {n_inputs / t_two:6.2f} docs/s", file=log)
     # the machine's speed drifts over minutes: (a) again, and the mean of both is the baseline
     t_spacy_after = spacy_pass()
@@ -205,21 +315,40 @@ def main() -> None:
         f"(a) spaCy alone again:  {t_spacy_after:7.2f}s  {len(texts) / t_spacy_after:6.2f} docs/s", file=log
     )
     t_spacy = (t_spacy_before + t_spacy_after) / 2
+    # the claims stage timed directly on the same docs: free of the drift between two whole ingests
+    t_parse_direct = spacy_pass(claims=True)
+    print(
+        f"(d) claims stage alone: {claim_time[0]:7.2f}s after a {t_parse_direct:.2f}s parse of the texts",
+        file=log,
+    )
+    liveblog = liveblog_timing(settings.spacy_model)
+    print(
+        f"live blog: {liveblog['liveblog_words']} words parsed in {liveblog['liveblog_parse_seconds']}s, "
+        f"claims stage {liveblog['liveblog_claims_seconds']}s ({liveblog['liveblog_n_claims']} claims)",
+        file=log,
+    )
+    peak_one = max(peaks["1:"], peaks["1:claims"])
+    # like for like: the 1-worker run with the stages the 2-worker run used (the default setting)
+    t_same = t_claims if settings.stage_set == {"claims"} else t_one
 
     result = {
         "spacy_docs_per_s": round(len(texts) / t_spacy, 3),
         "pipeline_docs_per_s": round(n_inputs / t_one, 3),
         "workers2_docs_per_s": round(n_inputs / t_two, 3),
         "ratio": round(t_spacy / t_one, 3),
-        "workers2_speedup": round(t_one / t_two, 3),
-        # the largest peak of any one process that ingested: the 1-worker run, the 2-worker run's
+        "workers2_speedup": round(t_same / t_two, 3),
+        # the largest peak of any one process that ingested: the 1-worker runs, the 2-worker run's
         # coordinator and its workers (this process, which held phase (a)'s whole spaCy batch, is apart)
         "peak_rss_mb": round(max(peaks.values()), 1),
-        "peak_rss_mb_1_worker": round(peaks[1], 1),
-        "peak_rss_mb_2_workers": round(peaks[2], 1),
+        "peak_rss_mb_1_worker": round(peak_one, 1),  # the larger of (b) and (b')
+        "peak_rss_mb_2_workers": round(peaks["2:None"], 1),
         "peak_rss_mb_bench_process": round(peak_rss_mb(resource.RUSAGE_SELF), 1),
         "spacy_seconds": [round(t_spacy_before, 2), round(t_spacy_after, 2)],
-        "stage_overhead": {},
+        "stage_overhead": {"claims": round((t_claims - t_one) / t_spacy, 3)},
+        "stage_overhead_direct": {"claims": round(claim_time[0] / t_parse_direct, 3)},
+        "claims_seconds": round(t_claims, 2),
+        "n_claims": n_claims,
+        **liveblog,
         "n_inputs": n_inputs,
         "n_spacy_texts": len(texts),
     }

@@ -667,14 +667,14 @@ def _hedged(sent: Span, ctx: _Ctx) -> None:
 def _carried(ctx: _Ctx, sent: Span) -> list[dict[str, Any]]:
     """The sources of the last sourced claim of this or the previous sentence, within one paragraph."""
     para = ctx.paragraph(sent.start_char)
-    prev = [f for f in ctx.found if f.sources and f.kind == "statement" and f.sent.start <= sent.start
-            and ctx.paragraph(f.sent.start_char) == para]  # fmt: skip
-    if not prev:
-        return []
-    last = max(prev, key=lambda f: f.sent.start)
-    if last.sent.start != sent.start and last.sent.end != sent.start:
-        return []  # only the sentence right before carries its source over
-    return [dict(s) for s in last.sources]
+    for start in (sent.start, sent.start - 1):  # this sentence, else the one right before it
+        if start < 0:
+            continue
+        holder = ctx.doc[start].sent.start
+        held = [f for f in ctx.by_sentence.get(holder, []) if f.sources and f.kind == "statement"]
+        if held and ctx.paragraph(held[-1].sent.start_char) == para:
+            return [dict(s) for s in held[-1].sources]
+    return []
 
 
 def _no_comment(sent: Span, ctx: _Ctx) -> None:
@@ -1002,10 +1002,16 @@ def _headline(sent: Span, ctx: _Ctx) -> None:
 
 def _nest(found: list[_Found]) -> None:
     """A claim whose cue lies inside another claim's content was relayed by that claim's sources."""
+    hosts = [f for f in found if f.sources and f.kind == "statement"]
+    starts = sorted((f.content[0][0], k) for k, f in enumerate(hosts))
+    keys = [start for start, _ in starts]
     for inner in found:
         if inner.cue is None or inner.via or not inner.sources or inner.rule == "asserted":
             continue
-        outer = [f for f in found if f is not inner and f.sources and f.kind == "statement"
+        # hosts whose content starts before the cue, nearest first: a content spans a paragraph at most
+        near = [hosts[k] for _, k in starts[max(0, bisect.bisect_right(keys, inner.cue[0]) - 40) :
+                                             bisect.bisect_right(keys, inner.cue[0])]]  # fmt: skip
+        outer = [f for f in near if f is not inner
                  and any(s <= inner.cue[0] and inner.cue[1] <= e for s, e in f.content)]  # fmt: skip
         if outer:
             host = min(outer, key=lambda f: sum(e - s for s, e in f.content))
@@ -1088,6 +1094,7 @@ def extract(doc: Doc, article_id: str) -> list[dict[str, Any]]:
 
 
 def _claim(doc: Doc, f: _Found, claim_id: str, denies: str | None, terms: list[Term]) -> dict[str, Any]:
+    term_starts = [t.start for t in terms]
     text = _text(doc)
     parts = sorted(f.content)
     first = f.sources[0] if f.sources else None
@@ -1103,8 +1110,8 @@ def _claim(doc: Doc, f: _Found, claim_id: str, denies: str | None, terms: list[T
             window=text[lo:hi],
             terms=[
                 dataclasses.replace(t, start=t.start - lo, end=t.end - lo)
-                for t in terms
-                if lo <= t.start and t.end <= hi
+                for t in terms[bisect.bisect_left(term_starts, lo) : bisect.bisect_left(term_starts, hi)]
+                if t.end <= hi
             ],
             source_kind=first["kind"] if first else None,
             source_country=first["country"] if first else None,

@@ -16,14 +16,16 @@ country comes from the lexicon, else from the first demonym or country name in t
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from wirewatch.nlp import lexicon
 
@@ -87,6 +89,26 @@ class Sources:
         self.text = text
         self.history: list[dict[str, Any]] = []
         self.ents = tuple(doc.ents)  # spaCy builds new Span objects on every ``doc.ents``
+        self._starts = [e.start for e in self.ents]
+        self._end_chars = [e.end_char for e in self.ents]
+        self._person_names = frozenset(e.text for e in self.ents if e.label_ == "PERSON")
+
+    def _ents_in(self, first: int, last: int) -> list[Span]:
+        """The entities inside tokens ``first..last`` (found by bisection: articles can be long)."""
+        out = []
+        for k in range(bisect.bisect_left(self._starts, first), len(self.ents)):
+            ent = self.ents[k]
+            if ent.start > last:
+                break
+            if ent.end <= last + 1:
+                out.append(ent)
+        return out
+
+    def _ents_before(self, char: int, limit: int = 300) -> Iterator[Span]:
+        """Entities ending at or before ``char``, nearest first."""
+        hi = bisect.bisect_right(self._end_chars, char)
+        for k in range(hi - 1, max(-1, hi - 1 - limit), -1):
+            yield self.ents[k]
 
     # --- spans -------------------------------------------------------------------------------------------
 
@@ -190,7 +212,7 @@ class Sources:
         if code is not None:
             return {"name": _strip_det(name), "kind": "government", "country": code}
         head = self._head(first, last)
-        ents = [e for e in self.ents if e.start >= first and e.end <= last + 1]
+        ents = self._ents_in(first, last)
         # the entity that holds the phrase's head names it ("Ukrainian public broadcaster Suspilne")
         for ent in sorted(ents, key=lambda e: (not (e.start <= head.i < e.end), -e.start)):
             if ent.label_ in ("ORG", "PERSON", "GPE", "NORP", "FAC") and ent.start <= head.i < ent.end:
@@ -227,10 +249,10 @@ class Sources:
     def _kind(self, first: int, last: int) -> str:
         words = source_words()
         kinds = {words[t.lower_][0] for t in self.doc[first : last + 1] if t.lower_ in words}
-        for ent in self.ents:
-            if ent.start >= first and ent.end <= last + 1 and ent.label_ in ("ORG", "NORP", "GPE"):
+        for ent in self._ents_in(first, last):
+            if ent.label_ in ("ORG", "NORP", "GPE"):
                 kinds.add("organization")
-            if ent.start >= first and ent.end <= last + 1 and ent.label_ == "PERSON":
+            if ent.label_ == "PERSON":
                 kinds.add("person")
         for kind in KIND_ORDER:
             if kind in kinds:
@@ -239,8 +261,8 @@ class Sources:
 
     def _country(self, first: int, last: int) -> str | None:
         lex = lexicon()
-        for ent in self.ents:
-            if ent.start >= first and ent.end <= last + 1 and ent.label_ in ("GPE", "NORP"):
+        for ent in self._ents_in(first, last):
+            if ent.label_ in ("GPE", "NORP"):
                 code = lex.country(ent.text) or lex.demonym(ent.text)
                 if code:
                     return code
@@ -268,8 +290,10 @@ class Sources:
                 span = prev.get("span")
                 if span and span["start"] < before and title in span["text"].lower().split():
                     return {k: v for k, v in prev.items() if k != "span"}
-            for ent in reversed(self.ents):  # "Defense Minister Kim Yong-hyun arrived. The minister said"
-                if ent.label_ == "PERSON" and ent.end_char <= before:
+            for ent in self._ents_before(
+                before
+            ):  # "Defense Minister Kim Yong-hyun arrived. The minister said"
+                if ent.label_ == "PERSON":
                     lead = self._title_start(ent.start)
                     if title in (t.lower_ for t in self.doc[lead : ent.start]):
                         return self._person(ent.text, lead, ent.start)
@@ -285,9 +309,9 @@ class Sources:
                     and prev["name"] != short
                 ):
                     return {k: v for k, v in prev.items() if k != "span"}
-            for ent in reversed(self.ents):
+            for ent in self._ents_before(before):
                 longer = ent.text != short and short in ent.text.split()
-                if ent.label_ == "PERSON" and ent.end_char <= before and longer:
+                if ent.label_ == "PERSON" and longer:
                     return self._person(ent.text, self._title_start(ent.start), ent.start)
         return None
 
@@ -308,7 +332,8 @@ class Sources:
         people = ("person", "government", "military", "intelligence", "official", "expert")
         best: dict[str, Any] | None = None
         best_at = -1
-        for prev in self.history:
+        recent = self.history[-60:]  # sentence by sentence, so the last ones are the nearest
+        for prev in recent:
             span = prev.get("span")
             at = span["end"] if span else -1
             if not (best_at < at <= before):
@@ -319,22 +344,22 @@ class Sources:
                 continue
             best, best_at = {k: v for k, v in prev.items() if k != "span"}, at
         labels = ("PERSON",) if person else ("ORG", "GPE")
-        for ent in self.ents:
-            if ent.label_ in labels and best_at < ent.end_char <= before:
-                if any(p.get("span") and p["span"]["start"] <= ent.start_char < p["span"]["end"]
-                       for p in self.history):  # fmt: skip
-                    continue  # inside a remembered source: that source (with its kind) is the better name
-                best_at = ent.end_char
-                if person:
-                    best = self._person(ent.text, self._title_start(ent.start), ent.start)
-                else:
-                    best = self._entity(ent.text)
+        for ent in self._ents_before(before):
+            if ent.end_char <= best_at:
+                break
+            if ent.label_ not in labels:
+                continue
+            if any(p.get("span") and p["span"]["start"] <= ent.start_char < p["span"]["end"] for p in recent):
+                continue  # inside a remembered source: that source (with its kind) is the better name
+            if person:
+                return self._person(ent.text, self._title_start(ent.start), ent.start)
+            return self._entity(ent.text)
         return best
 
     def _is_person_name(self, source: dict[str, Any]) -> bool:
         if source["kind"] == "person":
             return True
-        return any(e.label_ == "PERSON" and e.text == source["name"] for e in self.ents)
+        return source["name"] in self._person_names
 
     @staticmethod
     def _entity(text: str) -> dict[str, Any]:
