@@ -95,6 +95,8 @@ STANCE_NOUNS = frozenset(
         "comments", "comment", "remarks", "views", "view", "position", "stance", "call", "calls", "plea",
         "pleas", "demand", "demands", "endorsement", "condemnation", "doubts", "objection", "objections",
         "complaint", "complaints", "opinion", "message", "appeal", "apology", "tribute", "thoughts",
+        "announcement", "proposal", "promise", "pledge", "vow", "description", "characterization",
+        "rejection", "assessment",
     }
 )  # fmt: skip
 """Nouns of a stance or speech act held by someone ("his critique of", "Kyiv's appeal for")."""
@@ -317,8 +319,8 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
         return _subject(verb.head)  # "Kim commented on it, noting that ...": the subject is its head's
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head.head)  # "began by saying", "after telling reporters"
-    if verb.dep_ == "relcl":
-        return verb.head, True
+    if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+        return verb.head, True  # "Pope Francis calling Christmas a sham", "the PAC backing Bush"
     return None, False
 
 
