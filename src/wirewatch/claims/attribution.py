@@ -431,8 +431,9 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             if subj is not None and c.left_edge.i <= subj.i <= c.right_edge.i:
                 holes.append(_source_range(subj))
             for tail in c.children:  # "..., claiming that ...": a second speech act, not this content
-                if (tail.dep_ == "advcl" and tail.tag_ == "VBG" and tail.i > c.i
-                        and doc[tail.left_edge.i - 1].text == "," and ctx.lemma[tail.i] in VERB_CUES):  # fmt: skip
+                after_comma = doc[tail.left_edge.i - 1].text == ","
+                speech = tail.dep_ == "advcl" and tail.tag_ == "VBG" and ctx.lemma[tail.i] in VERB_CUES
+                if speech and tail.i > c.i and after_comma:
                     holes.append((tail.left_edge.i - 1, tail.right_edge.i))
             content = _minus(doc, _subtree(c), holes)
         elif tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON") and subj is not None and active:
