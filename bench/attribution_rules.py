@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The attribution rules (``wirewatch.claims.attribution``) on a PolNeAR split, before they are wired into
-the pipeline: prints the ``wirewatch eval attribution`` metrics and the rules' time as a fraction of the spaCy
-pass over the same texts (the claims stage's ``stage_overhead``).
+"""The attribution rules (``wirewatch.claims.attribution``) alone on a PolNeAR split: the metrics of
+``wirewatch eval attribution`` (which runs the whole pipeline) plus the rules' time as a fraction of the spaCy
+pass over the same texts (``claims_stage_overhead``), without ingest or storage around them.
 
     python bench/attribution_rules.py [DIR] [--json]     # DIR defaults to ../shared/data/polnear/data/dev
 """

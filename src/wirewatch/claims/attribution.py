@@ -521,7 +521,7 @@ def _noun_cues(sent: Span, ctx: _Ctx) -> None:
     """ "speculation that X", "reports of X", "LIGA's report that X", "claims by officials that X"."""
     doc = ctx.doc
     for tok in ctx.where(sent, lambda i: ctx.lower[i] in NOUN_CUES and ctx.pos[i] == "NOUN"):
-        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in CUE_LEMMAS:
+        if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in VERB_CUES:
             continue  # "a report by X suggested": the verb rule has it
         if _quoted_at(ctx, tok.idx):
             continue
@@ -894,14 +894,31 @@ def _quote_continuation(sent: Span, ctx: _Ctx) -> None:
     if part is None:
         return
     para = ctx.paragraph(sent.start_char)
-    quoted = [f for f in ctx.found if f.sources and f.rule in ("verb", "according", "relay", "quoted")
-              and ctx.paragraph(f.sent.start_char) == para
-              and any(c in _QUOTES for c in ctx.text[f.sent.start_char : f.sent.end_char])]  # fmt: skip
-    if not quoted:
+    first = para - 1 if _continues_previous_paragraph(ctx, para) else para
+    host = None
+    for f in reversed(ctx.found):  # sentence order: the nearest quotation first
+        at = ctx.paragraph(f.sent.start_char)
+        if at < first:
+            break
+        quoting = any(c in _QUOTES for c in ctx.text[f.sent.start_char : f.sent.end_char])
+        if f.sources and f.rule in ("verb", "according", "relay") and quoting:
+            host = f
+            break
+    if host is None:
         return
-    host = max(quoted, key=lambda f: f.sent.start)
     host.content = sorted([*host.content, part])
     ctx.pending_quotes.append(sent)
+
+
+def _continues_previous_paragraph(ctx: _Ctx, para: int) -> bool:
+    """A paragraph that opens with a quotation mark after a paragraph whose quotation was left open: the
+    newspaper convention for one quotation over several paragraphs."""
+    if para < 1 or para > len(ctx.paragraph_breaks):
+        return False
+    prev_start = ctx.paragraph_breaks[para - 2] if para >= 2 else 0
+    prev_end = ctx.paragraph_breaks[para - 1]
+    here = ctx.text[prev_end : prev_end + 12].lstrip()
+    return bool(here) and here[0] in _OPEN_QUOTES and _count_open(ctx.text[prev_start:prev_end])
 
 
 def _quote_backfill(ctx: _Ctx) -> None:
@@ -1038,8 +1055,10 @@ def _link_denials(found: list[_Found], text: str) -> None:
         if f.kind != "denial":
             continue
         anchor = _anchor(f)
+        inside = f.content[0][0], f.content[-1][1]  # "dismissed speculation that ...": the claim it names
         earlier = [(j, g) for j, g in enumerate(found) if j != k and g.kind == "statement"
-                   and g.rule != "asserted" and _anchor(g) < anchor]  # fmt: skip
+                   and g.rule != "asserted"
+                   and (_anchor(g) < anchor or inside[0] <= _anchor(g) < inside[1])]  # fmt: skip
         if not earlier:
             continue
         if f.denied_noun:

@@ -38,7 +38,7 @@ KIND_ORDER = ("intelligence", "military", "government", "outlet", "document", "e
 _LEXICON_KIND = {"outlet": "outlet", "agency": "outlet", "government": "government", "military": "military",
                  "intelligence": "intelligence", "organization": "organization"}  # fmt: skip
 PERSONAL = frozenset({"he", "she", "him", "her", "his"})
-PLURAL = frozenset({"they", "them", "their"})
+PLURAL = frozenset({"they", "them", "their", "its"})  # "its" resolves like "they": to a body, not a person
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his",
                       "their", "its", "our", "my", "your"})  # fmt: skip
 _AGE = re.compile(r",\s*\d{1,3}$")
