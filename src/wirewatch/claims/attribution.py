@@ -67,7 +67,10 @@ SPEECH_ACT_LEMMAS = frozenset(
     }
 )  # fmt: skip
 """Verbs that perform a speech act about a thing (PolNeAR annotates them; so do analysts: "X condemned Y")."""
-STANCE_LEMMAS = frozenset({"want", "prefer", "support", "oppose", "endorse", "favor", "favour", "back"})
+STANCE_LEMMAS = frozenset(
+    {"want", "prefer", "support", "oppose", "endorse", "favor", "favour", "back", "refuse", "threaten", "plan",
+     "intend", "seek", "offer"}
+)  # fmt: skip
 """Verbs of a held position; only with a named holder."""
 PREP_CONTENT = {"call": ("for", "on"), "refer": ("to",), "talk": ("about",), "speak": ("about", "of"),
                 "comment": ("on",), "respond": ("to",), "joke": ("about",), "complain": ("about", "of"),
@@ -110,6 +113,8 @@ LIGHT_VERBS = frozenset(
         "level", "give", "raise", "share", "air", "send", "deliver",
     }
 )  # fmt: skip
+NOT_CUES = frozenset({"be", "have", "make", "ensure", "mean", "prove", "seem", "appear", "see", "require"})
+"""Verbs with a "that" clause that attribute nothing ("made sure that", "it means that")."""
 HEDGE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "reputedly", "ostensibly"})
 REPORT_SUBJECTS = frozenset({"report", "reports", "statement", "study", "analysis", "assessment",
                              "investigation", "survey", "article", "story", "dispatch", "broadcast",
@@ -360,6 +365,19 @@ def _is_relay(tok: Token) -> bool:
     return tok.tag_ == "VBG" and lemma in ("cite", "quote") and any(c.dep_ == "dobj" for c in tok.children)
 
 
+def _that_clause_by_someone(verb: Token) -> bool:
+    """Any verb whose subject names someone and whose clause starts with "that" ("X hinted that ...",
+    "Kyiv conceded that ..."): the that-clause is what the subject holds."""
+    if verb.lemma_.lower() in NOT_CUES or verb.pos_ != "VERB":
+        return False
+    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if comp is None or not any(m.dep_ == "mark" and m.lower_ == "that" for m in comp.children):
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                                 or subj.lower_ in ("he", "she", "they", "i", "we", "who"))  # fmt: skip
+
+
 def _no_object_content(dobj: Token, lemma: str) -> bool:
     """Whether a verb's object can't be a claim's content: a person told or asked, "said it"."""
     if lemma == "say" and (dobj.lower_ in ("so", "yes", "no") or dobj.pos_ == "NOUN"):
@@ -408,7 +426,7 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
 
     def candidate(i: int) -> bool:
         return (pos[i] in ("VERB", "AUX") and dep[i] not in ("aux", "auxpass")
-                and (lemmas[i] in VERB_CUES or lower[i] in words))  # fmt: skip
+                and (lemmas[i] in VERB_CUES or lower[i] in words or _that_clause_by_someone(ctx.toks[i])))  # fmt: skip
 
     for tok in ctx.where(sent, candidate):
         lemma = lemmas[tok.i]
