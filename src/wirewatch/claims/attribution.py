@@ -68,8 +68,8 @@ SPEECH_ACT_LEMMAS = frozenset(
 )  # fmt: skip
 """Verbs that perform a speech act about a thing (PolNeAR annotates them; so do analysts: "X condemned Y")."""
 STANCE_LEMMAS = frozenset(
-    {"want", "prefer", "support", "oppose", "endorse", "favor", "favour", "back", "refuse", "threaten", "plan",
-     "intend", "seek", "offer"}
+    {"want", "prefer", "support", "oppose", "endorse", "favor", "favour", "back", "refuse", "threaten",
+     "plan", "intend", "seek", "offer"}
 )  # fmt: skip
 """Verbs of a held position; only with a named holder."""
 PREP_CONTENT = {"call": ("for", "on"), "refer": ("to",), "talk": ("about",), "speak": ("about", "of"),
@@ -98,8 +98,8 @@ STANCE_NOUNS = frozenset(
         "comments", "comment", "remarks", "views", "view", "position", "stance", "call", "calls", "plea",
         "pleas", "demand", "demands", "endorsement", "condemnation", "doubts", "objection", "objections",
         "complaint", "complaints", "opinion", "message", "appeal", "apology", "tribute", "thoughts",
-        "announcement", "proposal", "promise", "pledge", "vow", "description", "characterization",
-        "rejection", "assessment",
+        "announcement", "proposal", "promise", "pledge", "question", "questions", "vow", "description",
+        "characterization", "rejection", "assessment",
     }
 )  # fmt: skip
 """Nouns of a stance or speech act held by someone ("his critique of", "Kyiv's appeal for")."""
@@ -378,12 +378,16 @@ def _that_clause_by_someone(verb: Token) -> bool:
                                  or subj.lower_ in ("he", "she", "they", "i", "we", "who"))  # fmt: skip
 
 
+def _has_mark(verb: Token, word: str) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == word for c in verb.children)
+
+
 def _no_object_content(dobj: Token, lemma: str) -> bool:
     """Whether a verb's object can't be a claim's content: a person told or asked, "said it"."""
     if lemma == "say" and (dobj.lower_ in ("so", "yes", "no") or dobj.pos_ == "NOUN"):
         return False  # "half said so", "75 percent said yes", "says racist things"
-    if lemma in ("tell", "ask", "say") or dobj.ent_type_ == "PERSON":
-        return True
+    if lemma in ("tell", "ask", "say") or (dobj.ent_type_ == "PERSON" and lemma in CUE_LEMMAS):
+        return True  # the one told or asked; "praised Trump for ..." keeps its object
     return dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS
 
 
@@ -425,8 +429,9 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
     pos, dep, lemmas, lower = ctx.pos, ctx.dep, ctx.lemma, ctx.lower
 
     def candidate(i: int) -> bool:
-        return (pos[i] in ("VERB", "AUX") and dep[i] not in ("aux", "auxpass")
-                and (lemmas[i] in VERB_CUES or lower[i] in words or _that_clause_by_someone(ctx.toks[i])))  # fmt: skip
+        if pos[i] not in ("VERB", "AUX") or dep[i] in ("aux", "auxpass"):
+            return False
+        return lemmas[i] in VERB_CUES or lower[i] in words or _that_clause_by_someone(ctx.toks[i])
 
     for tok in ctx.where(sent, candidate):
         lemma = lemmas[tok.i]
@@ -459,10 +464,19 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             noun = tok.head
             content = _minus(doc, (noun.left_edge.i, noun.i), [])
             denial_of_noun = noun.lower_ in ACCUSATION_NOUNS
-        elif tok.dep_ in ("parataxis", "advcl") and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
-            if tok.dep_ == "advcl" and not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
-                continue
+        elif (
+            tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and _has_mark(tok, "as"))
+        ) and tok.head.pos_ in (
+            "VERB",
+            "AUX",
+            "NOUN",
+            "ADJ",
+        ):  # "..., he said, ..." / "..., as officials said"
             content = _minus(doc, _subtree(tok.head), [_subtree(tok)])
+        elif (
+            clause := next((c for c in tok.children if c.dep_ == "advcl" and _has_mark(c, "for")), None)
+        ) is not None:
+            content = [r for r in [_tok_range(doc, *_subtree(clause))] if r]  # "calling for X to do Y"
         else:
             dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             prep = _content_prep(tok, lemma) if dobj is None else None
