@@ -337,3 +337,15 @@ def test_a_quotation_over_two_paragraphs(model: Language) -> None:
     assert [p["text"] for p in c["content_parts"]][-1] == "We have reserves"
     closed = "“We will hold the line,” the general said.\n\n“We have reserves,” a soldier said."
     assert [names(c) for c in attributed(run(model, closed))] == [["general"], ["soldier"]]
+
+
+def test_speech_acts_keep_their_object_and_a_colon_introduces_the_quotation(model: Language) -> None:
+    c = only(run(model, "Speaking in Kyiv, the minister condemned Moscow for the strike."))
+    assert c["cue"]["text"] == "condemned" and "Moscow for the strike" in c["content"]["text"]
+    c = only(run(model, "The commander continued:\n“We will not retreat from Bakhmut.”"))
+    assert c["content"]["text"] == "We will not retreat from Bakhmut" and c["quote"] == "direct"
+
+
+def test_a_purpose_infinitive_is_no_stance(model: Language) -> None:
+    claims = attributed(run(model, "Moscow has been sending troops to support its offensive near Kupiansk."))
+    assert claims == []

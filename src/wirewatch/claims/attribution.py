@@ -77,6 +77,12 @@ PREP_CONTENT = {"call": ("for", "on"), "refer": ("to",), "talk": ("about",), "sp
                 "warn": ("of", "about", "against"), "point": ("to",), "apologize": ("for",),
                 "apologise": ("for",), "boast": ("about", "of"), "say": ("of",)}  # fmt: skip
 DENIAL_LEMMAS = frozenset({"deny", "reject", "dismiss", "refute"})
+_SAID_OBJECTS = frozenset(
+    {"so", "yes", "no", "that", "this", "it", "something", "anything", "nothing", "much"}
+)
+"""What "said" can take as its content besides a noun: "half said so", "by the time he said that"."""
+RECIPIENT_LEMMAS = frozenset({"tell", "ask", "remind", "inform", "assure", "brief", "urge", "warn"})
+"""Verbs whose object is whom the speaker addressed, not what was said."""
 QUOTE_ONLY_LEMMAS = frozenset({"continue", "go", "begin", "quip", "joke", "charge", "chime", "counter"})
 """Cues only next to a quotation: '"...," he continued' / 'Kelly charged'."""
 VERB_CUES = CUE_LEMMAS | SPEECH_ACT_LEMMAS | STANCE_LEMMAS | QUOTE_ONLY_LEMMAS
@@ -384,11 +390,13 @@ def _has_mark(verb: Token, word: str) -> bool:
 
 def _no_object_content(dobj: Token, lemma: str) -> bool:
     """Whether a verb's object can't be a claim's content: a person told or asked, "said it"."""
-    if lemma == "say" and (dobj.lower_ in ("so", "yes", "no") or dobj.pos_ == "NOUN"):
-        return False  # "half said so", "75 percent said yes", "says racist things"
-    if lemma in ("tell", "ask", "say") or (dobj.ent_type_ == "PERSON" and lemma in CUE_LEMMAS):
-        return True  # the one told or asked; "praised Trump for ..." keeps its object
-    return dobj.pos_ == "PRON" and lemma not in DENIAL_LEMMAS
+    if lemma == "say":
+        return dobj.lower_ not in _SAID_OBJECTS and dobj.pos_ != "NOUN"
+    if lemma in RECIPIENT_LEMMAS:
+        return True  # the one told, asked or warned is not what was said
+    if dobj.pos_ == "PRON" and lemma in SPEECH_ACT_LEMMAS | DENIAL_LEMMAS | {"accuse"}:
+        return dobj.lower_ in ("it", "that", "this") and lemma in SPEECH_ACT_LEMMAS
+    return dobj.pos_ == "PRON"
 
 
 def _content_prep(verb: Token, lemma: str) -> Token | None:
@@ -439,6 +447,8 @@ def _verb_rule(sent: Span, ctx: _Ctx) -> None:
             continue
         if lemma == "point" and not any(c.dep_ == "prt" or c.lower_ == "to" for c in tok.children):
             continue  # "pointed out that", "pointed to"; not "pointed a rifle"
+        if lemma in STANCE_LEMMAS and tok.dep_ in ("advcl", "xcomp", "acl") and tok.tag_ == "VB":
+            continue  # "employing troops to support their efforts": a purpose, not a stance
         if lemma in QUOTE_ONLY_LEMMAS and not _next_to_quote(ctx, tok):
             continue  # '"...," he continued' is an attribution; "the army continued to advance" is not
         if _quoted_at(ctx, tok.idx):
@@ -836,8 +846,11 @@ def _fallback_content(ctx: _Ctx, verb: Token, subj: Token | None) -> list[tuple[
     para_end = text.find("\n\n", verb.idx)
     para_end = para_end if para_end >= 0 else len(text)
     after_at = verb.idx + len(verb.text)
+    sent_text = text[verb.sent.start_char : verb.sent.end_char].rstrip()
+    if sent_text.endswith(":"):  # 'Cruz called them on it: "..."': the quotation after the colon
+        after_at = verb.sent.start_char + len(sent_text)
     rest = text[after_at:para_end]
-    gap = len(rest) - len(rest.lstrip(" ,:\u00a0"))
+    gap = len(rest) - len(rest.lstrip(" ,:\u00a0\n"))
     if rest[gap : gap + 1] in tuple(_OPEN_QUOTES) and rest[gap : gap + 1]:
         start = after_at + gap + 1
         close = min((k for k in (text.find(c, start, para_end) for c in '”»"') if k >= 0), default=para_end)
@@ -857,7 +870,8 @@ def _next_to_quote(ctx: _Ctx, tok: Token) -> bool:
     text = ctx.text
     sent = tok.sent
     before = text[sent.start_char : tok.idx].rstrip()
-    after = text[tok.idx + len(tok.text) : sent.end_char].lstrip(" ,:")
+    end = sent.end_char + 3 if text[sent.start_char : sent.end_char].rstrip().endswith(":") else sent.end_char
+    after = text[tok.idx + len(tok.text) : end].lstrip(" ,:\u00a0\n")
     closing = any(c in _CLOSE_QUOTES for c in before[-40:])
     return closing or (bool(after) and after[0] in _OPEN_QUOTES)
 
