@@ -52,9 +52,9 @@ CUE_LEMMAS = frozenset(
         "say", "tell", "report", "claim", "state", "add", "note", "suggest", "indicate", "accuse", "deny",
         "announce", "warn", "confirm", "believe", "think", "write", "argue", "insist", "explain", "comment",
         "allege", "acknowledge", "predict", "estimate", "ask", "admit", "concede", "declare", "reject",
-        "dismiss", "refute", "assert", "reply", "respond", "expect", "fear", "hope", "know", "feel", "agree",
+        "dismiss", "refute", "assert", "reply", "respond", "expect", "fear", "hope", "feel", "agree",
         "promise", "vow", "pledge", "urge", "recall", "conclude", "assess", "speculate", "testify", "tweet",
-        "post", "reckon", "doubt", "stress", "emphasize", "maintain", "contend", "observe", "disclose",
+        "post", "reckon", "doubt", "stress", "emphasize", "contend", "observe", "disclose",
         "reveal", "show", "find", "worry",
     }
 )  # fmt: skip
@@ -68,7 +68,7 @@ SPEECH_ACT_LEMMAS = frozenset(
 )  # fmt: skip
 """Verbs that perform a speech act about a thing (PolNeAR annotates them; so do analysts: "X condemned Y")."""
 STANCE_LEMMAS = frozenset(
-    {"want", "prefer", "support", "oppose", "endorse", "favor", "favour", "back", "refuse", "threaten",
+    {"prefer", "support", "oppose", "endorse", "favor", "favour", "back", "refuse", "threaten",
      "plan", "intend", "seek", "offer"}
 )  # fmt: skip
 """Verbs of a held position; only with a named holder."""
@@ -617,7 +617,11 @@ def _stance_nouns(sent: Span, ctx: _Ctx) -> None:
         poss = next((c for c in tok.children if c.dep_ == "poss"), None)
         by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" and c.i > prep.i), None)
         by_obj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-        if poss is not None:
+        governor = _governing_verb(tok)
+        subj, active = _subject(governor) if governor is not None else (None, False)
+        if poss is not None and poss.pos_ == "PRON" and subj is not None and active:
+            sources = ctx.names.of(*_source_range(subj))  # "Trump is doubling down on his support for"
+        elif poss is not None:
             sources = ctx.names.of(*_subtree(poss))
         elif by_obj is not None:
             sources = ctx.names.of(*_source_range(by_obj))
@@ -631,6 +635,19 @@ def _stance_nouns(sent: Span, ctx: _Ctx) -> None:
         cue = _tok_range(doc, tok.i, prep.i)
         if content and cue:
             ctx.add(_Found(cue, tok.lower_, [content], sources, sent, rule="noun", cue_token=tok.i))
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The verb a noun phrase hangs on, through prepositions: "doubling down on [his support]"."""
+    up = tok
+    for _ in range(4):
+        if up.dep_ in ("dobj", "pobj", "prep", "attr") and up.head.i != up.i:
+            up = up.head
+            if up.pos_ in ("VERB", "AUX"):
+                return up
+        else:
+            return None
+    return None
 
 
 def _host(ctx: _Ctx, sent: Span, tok: Token) -> _Found | None:
