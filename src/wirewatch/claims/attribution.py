@@ -39,6 +39,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.claims import spans
 from wirewatch.claims.certainty import Term, entries, find_terms, grade
 from wirewatch.claims.sources import Sources
 
@@ -142,7 +143,6 @@ _QUOTES = '"“”«»„'
 _OPEN_QUOTES = '"“«„'
 _CLOSE_QUOTES = '"”»'
 _CONTENT_DEPS = ("ccomp", "xcomp")
-_SUBJECTLESS_DEPS = ("advcl", "xcomp", "conj")
 _RELATIVE = frozenset({"which", "who", "that", "whom"})
 _OPINION_WORDS = frozenset({"i", "we", "you", "my", "our", "your", "us", "me"})
 _SOURCE_MODIFIERS = frozenset({"media", "government", "intelligence", "military", "police", "official"})
@@ -188,14 +188,7 @@ def _text(doc: Doc) -> str:
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Char offsets ``[start, end)`` without surrounding whitespace, punctuation and quote marks."""
-    text = _text(doc)
-    strip = " \t\r\n,;:.—–-" + _QUOTES + "'‘’()[]"
-    while start < end and text[start] in strip:
-        start += 1
-    while end > start and text[end - 1] in strip:
-        end -= 1
-    # keep a closing sentence stop or quote out, but never cut inside a word
-    return (start, end) if end > start else None
+    return spans.trim(_text(doc), start, end)
 
 
 def _tok_range(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
@@ -227,7 +220,7 @@ def _minus(doc: Doc, outer: tuple[int, int], holes: list[tuple[int, int]]) -> li
 
 
 def _span(doc: Doc, se: tuple[int, int]) -> dict[str, Any]:
-    return {"start": se[0], "end": se[1], "text": _text(doc)[se[0] : se[1]]}
+    return spans.span(_text(doc), *se)
 
 
 def _quote_type(doc: Doc, parts: list[tuple[int, int]], sent: Span) -> str:
@@ -238,14 +231,13 @@ def _quote_type(doc: Doc, parts: list[tuple[int, int]], sent: Span) -> str:
     for start, end in parts:
         if text[start : start + 5].lower() == "that " and text[start + 5 : start + 6] in _OPEN_QUOTES:
             start += 6  # 'noting that "the possibility ..."' is a direct quote
-        para = text.rfind("\n\n", 0, start)
-        prefix = text[para + 2 if para >= 0 else max(0, start - 3000) : start]
+        prefix = text[_paragraph_start(text, start) : start]
         before = prefix.rstrip()
         after = text[end : end + 4].lstrip(" ,.;:!?")
         opened = (bool(before) and before[-1] in _OPEN_QUOTES) or _count_open(prefix)
         closed = bool(after) and after[0] in _CLOSE_QUOTES
         if not closed and opened and _count_open(prefix + text[start:end]):
-            rest = text[end : text.find("\n\n", end) if "\n\n" in text[end:] else len(text)]
+            rest = text[end : _paragraph_end(text, end)]
             marks = [c for c in rest if c in _QUOTES]
             closed = bool(marks) and (marks[0] in _CLOSE_QUOTES or marks[0] == '"')
         quoted.append(bool(opened and closed))
@@ -254,6 +246,23 @@ def _quote_type(doc: Doc, parts: list[tuple[int, int]], sent: Span) -> str:
     if all(quoted):
         return "direct"
     return "mixed" if any(quoted) else "indirect"
+
+
+def _paragraph_start(text: str, char: int, back: int = 3000) -> int:
+    """Where the paragraph holding ``char`` starts; in a text with no paragraph break before ``char``, at most
+    ``back`` characters before it, so that such a text is not rescanned from its start for every question."""
+    para = text.rfind("\n\n", 0, char)
+    return para + 2 if para >= 0 else max(0, char - back)
+
+
+def _paragraph_end(text: str, char: int) -> int:
+    end = text.find("\n\n", char)
+    return end if end >= 0 else len(text)
+
+
+def _next_close_quote(text: str, start: int, stop: int) -> int:
+    """The first closing quotation mark in ``text[start:stop]`` (-1 if none)."""
+    return min((k for k in (text.find(c, start, stop) for c in '”»"') if k >= 0), default=-1)
 
 
 def _count_open(prefix: str) -> bool:
@@ -862,10 +871,8 @@ def _fallback_content(ctx: _Ctx, verb: Token, subj: Token | None) -> list[tuple[
                 up = up.head
             if up.i == verb.i:  # hung below a noun or preposition of this verb, not another clause
                 return [r for r in [_tok_range(doc, t.i, t.head.right_edge.i)] if r]
-    para_start = text.rfind("\n\n", 0, verb.idx)
-    para_start = para_start + 2 if para_start >= 0 else 0
-    para_end = text.find("\n\n", verb.idx)
-    para_end = para_end if para_end >= 0 else len(text)
+    # the whole paragraph back to its start, however long: a quotation may open far before its speaker
+    para_start, para_end = _paragraph_start(text, verb.idx, back=verb.idx), _paragraph_end(text, verb.idx)
     after_at = verb.idx + len(verb.text)
     sent_text = text[verb.sent.start_char : verb.sent.end_char].rstrip()
     if sent_text.endswith(":"):  # 'Cruz called them on it: "..."': the quotation after the colon
@@ -874,8 +881,8 @@ def _fallback_content(ctx: _Ctx, verb: Token, subj: Token | None) -> list[tuple[
     gap = len(rest) - len(rest.lstrip(" ,:\u00a0\n"))
     if rest[gap : gap + 1] in tuple(_OPEN_QUOTES) and rest[gap : gap + 1]:
         start = after_at + gap + 1
-        close = min((k for k in (text.find(c, start, para_end) for c in '”»"') if k >= 0), default=para_end)
-        return [r for r in [_trim(doc, start, close)] if r]
+        close = _next_close_quote(text, start, para_end)
+        return [r for r in [_trim(doc, start, close if close >= 0 else para_end)] if r]
     lead = min(verb.idx, subj.left_edge.idx) if subj is not None else verb.idx
     before = text[para_start:lead].rstrip(" ,\u00a0")
     if before and before[-1] in _CLOSE_QUOTES:
@@ -935,13 +942,9 @@ def _medium(prep: Token) -> bool:
 
 def _quoted_at(ctx: _Ctx, char: int) -> bool:
     """Whether ``char`` lies inside a quotation that opened earlier in its paragraph and closes later."""
-    para = ctx.text.rfind("\n\n", 0, char)
-    prefix = ctx.text[para + 2 if para >= 0 else max(0, char - 3000) : char]
-    if not _count_open(prefix):
+    if not _count_open(ctx.text[_paragraph_start(ctx.text, char) : char]):
         return False
-    end = ctx.text.find("\n\n", char)
-    rest = ctx.text[char : end if end >= 0 else len(ctx.text)]
-    return any(c in _CLOSE_QUOTES for c in rest)
+    return any(c in _CLOSE_QUOTES for c in ctx.text[char : _paragraph_end(ctx.text, char)])
 
 
 def _inside_quote(ctx: _Ctx, sent: Span) -> bool:
@@ -1036,15 +1039,12 @@ def _whole_quotations(ctx: _Ctx, f: _Found) -> None:
     cue = f.cue or (-1, -1)
     parts: list[tuple[int, int]] = []
     for start, end in f.content:
-        para = text.rfind("\n\n", 0, start)
-        para_start = para + 2 if para >= 0 else max(0, start - 3000)
+        para_start = _paragraph_start(text, start)
         opened = _last_open_quote(text[para_start:start])
         if opened >= 0 and not (para_start + opened <= cue[0] < start):
             start = para_start + opened + 1
-        para_end = text.find("\n\n", end)
-        para_end = para_end if para_end >= 0 else len(text)
         if _count_open(text[para_start:end]):
-            close = min((k for k in (text.find(c, end, para_end) for c in '”»"') if k >= 0), default=-1)
+            close = _next_close_quote(text, end, _paragraph_end(text, end))
             if close >= 0 and not (end <= cue[0] < close):
                 end = close
         trimmed = _trim(ctx.doc, start, end)

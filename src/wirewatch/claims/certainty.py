@@ -50,6 +50,7 @@ __all__ = [
     "Entry",
     "Term",
     "Yardstick",
+    "data_rows",
     "entries",
     "find_terms",
     "grade",
@@ -132,7 +133,9 @@ class Certainty:
         }
 
 
-def _rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+def data_rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of the tab-separated file ``claims/data/NAME`` with their line numbers (comments and blank
+    lines skipped; the first other line names the columns); a row with the wrong number of columns fails."""
     text = resources.files("wirewatch.claims").joinpath(_DATA, name).read_text(encoding="utf-8")
     numbered = [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.startswith("#")]
     reader = csv.DictReader([ln for _, ln in numbered], delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -150,7 +153,7 @@ def _norm(text: str) -> str:
 def entries() -> dict[str, Entry]:
     """The certainty lexicon, by term (lower case, single spaces)."""
     out: dict[str, Entry] = {}
-    for lineno, r in _rows("certainty.tsv"):
+    for lineno, r in data_rows("certainty.tsv"):
         e = Entry(
             _norm(r["term"]), r["evidential"], r["strength"], r["polarity"], r["role"], r["case"], r["source"]
         )
@@ -180,7 +183,7 @@ def yardsticks() -> dict[str, Yardstick]:
     countries: dict[str, set[str]] = {}
     kinds: dict[str, set[str]] = {}
     names: dict[str, list[str]] = {}
-    for lineno, r in _rows("yardsticks.tsv"):
+    for lineno, r in data_rows("yardsticks.tsv"):
         ys, what, value = r["yardstick"], r["what"], r["value"]
         bands.setdefault(ys, {})
         countries.setdefault(ys, set())

@@ -17,16 +17,16 @@ country comes from the lexicon, else from the first demonym or country name in t
 from __future__ import annotations
 
 import bisect
-import csv
 import itertools
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.claims.certainty import data_rows
+from wirewatch.claims.spans import span, trim
 from wirewatch.nlp import lexicon
 
 __all__ = ["KIND_ORDER", "Sources", "seat", "source_words"]
@@ -44,25 +44,17 @@ PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her",
 _AGE = re.compile(r",\s*\d{1,3}$")
 _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
 _STRIP_WORDS = ("the ", "a ", "an ", "both ", "either ", "neither ")
-_QUOTES_ETC = " \t\r\n,;:.—–-\"“”«»„'‘’()[]"
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("wirewatch.claims").joinpath("data", name).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return [{k: v.strip() for k, v in row.items()} for row in
-            csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]  # fmt: skip
 
 
 @cache
 def source_words() -> dict[str, tuple[str, bool]]:
     """``data/source_words.tsv``: lower-case word → (kind, whether it is a person's title)."""
-    return {r["word"]: (r["kind"], r["title"] == "yes") for r in _rows("source_words.tsv")}
+    return {r["word"]: (r["kind"], r["title"] == "yes") for _, r in data_rows("source_words.tsv")}
 
 
 @cache
 def _seats() -> dict[str, tuple[str, str]]:
-    return {r["name"].lower(): (r["country"], r["kind"]) for r in _rows("seats.tsv")}
+    return {r["name"].lower(): (r["country"], r["kind"]) for _, r in data_rows("seats.tsv")}
 
 
 def seat(name: str) -> tuple[str, str] | None:
@@ -71,6 +63,21 @@ def seat(name: str) -> tuple[str, str] | None:
     if key.startswith("the "):
         key = key[4:]
     return _seats().get(key)
+
+
+def _known(name: str, *, countries: bool = True) -> dict[str, Any] | None:
+    """Name, kind and country of an outlet, agency or body of the lexicon, a seat of power ("Pyongyang"),
+    or (with ``countries``) a country, which stands for its government."""
+    info = lexicon().lookup(name)
+    if info is not None and info.kind in _LEXICON_KIND:
+        return {"name": info.name, "kind": _LEXICON_KIND[info.kind], "country": info.country}
+    where = seat(name)
+    if where is not None:
+        return {"name": _strip_det(name), "kind": where[1], "country": where[0]}
+    code = lexicon().country(name) if countries else None
+    if code is not None:
+        return {"name": _strip_det(name), "kind": "government", "country": code}
+    return None
 
 
 def _strip_det(text: str) -> str:
@@ -115,15 +122,10 @@ class Sources:
     def _char_range(self, first: int, last: int) -> tuple[int, int] | None:
         if last < first:
             return None
-        start, end = self.doc[first].idx, self.doc[last].idx + len(self.doc[last].text)
-        while start < end and self.text[start] in _QUOTES_ETC:
-            start += 1
-        while end > start and self.text[end - 1] in _QUOTES_ETC:
-            end -= 1
-        return (start, end) if end > start else None
+        return trim(self.text, self.doc[first].idx, self.doc[last].idx + len(self.doc[last].text))
 
     def _span(self, start: int, end: int) -> dict[str, Any]:
-        return {"start": start, "end": end, "text": self.text[start:end]}
+        return span(self.text, start, end)
 
     # --- the public entry ----------------------------------------------------------------------------------
 
@@ -200,29 +202,16 @@ class Sources:
 
     def _named(self, first: int, last: int, name: str) -> dict[str, Any] | None:
         """A source named by the lexicon, a seat of power, a country, or a PERSON entity."""
-        lex = lexicon()
-        info = lex.lookup(name)
-        if info is not None and info.kind in _LEXICON_KIND:
-            return {"name": info.name, "kind": _LEXICON_KIND[info.kind],
-                    "country": info.country}  # fmt: skip
-        where = seat(name)
-        if where is not None:
-            return {"name": _strip_det(name), "kind": where[1], "country": where[0]}
-        code = lex.country(name)
-        if code is not None:
-            return {"name": _strip_det(name), "kind": "government", "country": code}
+        known = _known(name)
+        if known is not None:
+            return known
         head = self._head(first, last)
-        ents = self._ents_in(first, last)
         # the entity that holds the phrase's head names it ("Ukrainian public broadcaster Suspilne")
-        for ent in sorted(ents, key=lambda e: (not (e.start <= head.i < e.end), -e.start)):
+        for ent in self._ents_in(first, last):
             if ent.label_ in ("ORG", "PERSON", "GPE", "NORP", "FAC") and ent.start <= head.i < ent.end:
-                info = lex.lookup(ent.text)
-                if info is not None and info.kind in _LEXICON_KIND:
-                    return {"name": info.name, "kind": _LEXICON_KIND[info.kind],
-                            "country": info.country}  # fmt: skip
-                where = seat(ent.text)
-                if where is not None:
-                    return {"name": _strip_det(ent.text), "kind": where[1], "country": where[0]}
+                known = _known(ent.text, countries=False)
+                if known is not None:
+                    return known
                 if ent.label_ == "PERSON":
                     return self._person(ent.text, first, ent.start)
         return None
@@ -363,14 +352,4 @@ class Sources:
 
     @staticmethod
     def _entity(text: str) -> dict[str, Any]:
-        info = lexicon().lookup(text)
-        if info is not None and info.kind in _LEXICON_KIND:
-            return {"name": info.name, "kind": _LEXICON_KIND[info.kind],
-                    "country": info.country}  # fmt: skip
-        where = seat(text)
-        if where is not None:
-            return {"name": _strip_det(text), "kind": where[1], "country": where[0]}
-        code = lexicon().country(text)
-        if code is not None:
-            return {"name": _strip_det(text), "kind": "government", "country": code}
-        return {"name": _strip_det(text), "kind": "organization", "country": None}
+        return _known(text) or {"name": _strip_det(text), "kind": "organization", "country": None}
