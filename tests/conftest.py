@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,20 @@ def shared_data() -> Path:
             pytest.fail(f"{SHARED_DATA} is missing in CI")
         pytest.skip(f"{SHARED_DATA} is absent (a fresh clone has no ../shared/data)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixture_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test resolves places against a small gazetteer built from tests/geo/fixtures (about a second),
+    never the full packaged build in the user's data directory: ``$WIREWATCH_GAZETTEER`` names it for
+    commands and spawned workers, and the default path points at it for code that builds Settings()."""
+    from wirewatch.geo import build as gazetteer_build
+
+    path = tmp_path_factory.mktemp("fixture-gazetteer") / "gazetteer.sqlite"
+    dump = Path(__file__).parent / "geo" / "fixtures" / "geonames"
+    gazetteer_build.build(path, geonames_dir=dump, packaged=False)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WIREWATCH_GAZETTEER", str(path))
+    patch.setattr(gazetteer_build, "default_path", lambda: path)
+    yield path
+    patch.undo()

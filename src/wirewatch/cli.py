@@ -396,6 +396,354 @@ def claims_cmd(
         click.echo(claims_table(rows), nl=False)
 
 
+@main.command(name="places")
+@db_option
+@click.option(
+    "--country", "-c", metavar="CC", help="Only places in this country (ISO 3166 alpha-2, any case), e.g. UA."
+)
+@click.option(
+    "--level",
+    "-l",
+    metavar="LEVEL",
+    help="Only places of this level: continent, region, country, admin1, admin2, populated or feature.",
+)
+@click.option("--article", "-a", metavar="ID", help="Only this article's places (ID may be a unique prefix).")
+@click.option("--limit", metavar="N", type=click.IntRange(min=1), help="At most N places (features).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON array of Place records, each with its article id."
+)
+@click.option(
+    "--geojson",
+    "as_geojson",
+    is_flag=True,
+    help="An RFC 7946 FeatureCollection of Points ([lon, lat]); unresolved places are left out.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, one place a row (formula-safe).")
+@click.pass_context
+def places_cmd(
+    ctx: click.Context,
+    db: str | None,
+    country: str | None,
+    level: str | None,
+    article: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_geojson: bool,
+    as_csv: bool,
+) -> None:
+    """List stored places: each toponym mention and where it resolved. Filters combine (all must hold).
+
+    \b
+    Examples:
+      wirewatch places --country UA --level populated
+      wirewatch places --article 3f2a9c
+      wirewatch places --geojson > places.geojson     # open in QGIS, geojson.io, kepler.gl
+      wirewatch places --csv > places.csv
+
+    The table shows, per place, the mention as written, the gazetteer name, level, country, admin1,
+    lat,lon (4 decimals; - when unresolved), a relative location ("near Donetsk"), the score and the
+    article id's first 8 characters. Places are listed by article (ingest order), then in text order.
+    With --geojson, places without coordinates are left out and their number is said on stderr.
+    """
+    from wirewatch.export.geojson import feature_collection, is_mappable
+    from wirewatch.export.place_tables import places_csv, places_table
+    from wirewatch.store import open_store
+    from wirewatch.store.base import check_place_filters
+
+    if sum((as_json, as_geojson, as_csv)) > 1:
+        raise click.UsageError("choose one of --json, --geojson and --csv", ctx)
+    check_place_filters(country=country, level=level, limit=limit)
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        if article is not None and store.article(article) is None:
+            click.echo(
+                f"error: {article}: no such article in {settings.db} (see `wirewatch articles`)", err=True
+            )
+            sys.exit(1)
+        filters: dict[str, Any] = {"country": country, "level": level, "article": article}
+        if as_geojson:
+            rows = store.places(**filters, resolved=True, limit=limit)
+            unresolved = len(store.places(**filters, resolved=False))
+        else:
+            rows = store.places(**filters, limit=limit)
+    if as_geojson:
+        left_out = unresolved + sum(1 for r in rows if not is_mappable(r))
+        if left_out:
+            click.echo(f"{left_out} places left out of the GeoJSON: no usable coordinates", err=True)
+        _echo_json(feature_collection(rows))
+    elif as_json:
+        _echo_json(rows)
+    elif as_csv:
+        click.echo(places_csv(rows), nl=False)
+    else:
+        click.echo(places_table(rows), nl=False)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print the Place records as a JSON array.")
+@click.pass_context
+def geocode(ctx: click.Context, text: str, as_json: bool) -> None:
+    """Find and resolve the places in TEXT (- reads stdin); nothing is stored.
+
+    TEXT runs through the whole pipeline as a plain-text article. Each place is printed as
+    "mention → name (level, country, admin1) lat,lon score", then its relative location, if any, and its
+    runner-up gazetteer candidates, indented.
+
+    \b
+    Example:
+      wirewatch geocode "Shelling was reported near Donetsk and in Kharkiv."
+    """
+    from wirewatch.pipeline import analyze_raw
+    from wirewatch.records import RawDocument
+
+    name = "<text>"
+    if text == "-":
+        name = "<stdin>"
+        text = sys.stdin.read()
+    if not text.strip():
+        raise UsageError("no text to geocode; give TEXT, or - with the text on stdin", input=name)
+    settings = _settings(ctx)
+    result = analyze_raw(RawDocument(name=name, data=text.encode("utf-8"), kind="text"), settings)
+    for stage in ("nlp", "geo"):
+        if stage in result.skipped:
+            click.echo(f"warning: {name}: the {stage} stage did not run ({result.skipped[stage]})", err=True)
+    if as_json:
+        _echo_json(list(result.places))
+    else:
+        from wirewatch.export.place_tables import geocode_lines
+
+        click.echo(geocode_lines(result.places), nl=False)
+
+
+@main.group(name="gazetteer")
+def gazetteer_group() -> None:
+    """Build and inspect the offline gazetteer that the geo stage resolves place names against."""
+
+
+def _country_codes(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    """``--countries ua, RU`` → ``["UA", "RU"]``; anything but two-letter codes is a usage error."""
+    if value is None:
+        return None
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    bad = [c for c in codes if len(c) != 2 or not c.isascii() or not c.isalpha()]
+    if bad or not codes:
+        shown = ", ".join(bad) if bad else repr(value)
+        raise click.BadParameter(
+            f"give two-letter ISO 3166 country codes separated by commas, e.g. UA,RU (not {shown})",
+            ctx,
+            param,
+        )
+    return list(dict.fromkeys(codes))
+
+
+def _gazetteer_path(ctx: click.Context, output: Path | None) -> Path:
+    """``--output``, else the ``gazetteer`` setting, else the builder's default path."""
+    if output is not None:
+        return output
+    from wirewatch.geo.build import default_path
+
+    configured = _settings(ctx).gazetteer
+    return Path(configured).expanduser() if configured else default_path()
+
+
+def _not_a_gazetteer(path: Path) -> str | None:
+    """Why ``path`` must not be overwritten without --force (not SQLite, or a wirewatch article database)."""
+    import sqlite3
+
+    if path.is_dir():
+        return "is a folder"
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            return "is not a SQLite file"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # damaged: rebuilding it is what the user wants
+    return "is a wirewatch article database" if {"articles", "schema_migrations"} <= names else None
+
+
+class _StageProgress:
+    """The ``progress(stage, done, total)`` callback of the gazetteer builder, drawn on stderr.
+
+    On a terminal the current stage's bar is redrawn in place; otherwise (a log, a pipe) each stage gets one
+    line with its final count, so logs stay short.
+    """
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._stage: str | None = None
+        self._line = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            self.close()
+        self._stage = stage
+        if total > 0:
+            filled = min(20, max(0, done * 20 // total))
+            self._line = f"{stage:<14} [{'#' * filled}{'.' * (20 - filled)}] {done:,}/{total:,}"
+        else:
+            self._line = f"{stage:<14} {done:,}"
+        if self._tty:
+            click.echo("\r" + self._line + "\x1b[K", err=True, nl=False)
+
+    def close(self) -> None:
+        """End the current stage's line (call once more when the build is over)."""
+        if self._stage is not None:
+            click.echo("" if self._tty else self._line, err=True)
+        self._stage = None
+
+
+def _level_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts per level, largest level first (PLACE_LEVELS order), then any other keys by name."""
+    from wirewatch.store.base import PLACE_LEVELS
+
+    known = [(k, counts[k]) for k in PLACE_LEVELS if k in counts]
+    return known + sorted((k, v) for k, v in counts.items() if k not in PLACE_LEVELS)
+
+
+@gazetteer_group.command(name="build")
+@click.option(
+    "--geonames",
+    "geonames_dir",
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of GeoNames dump files you downloaded, to build from besides the data shipped in "
+    "installed packages.",
+)
+@click.option(
+    "--countries",
+    metavar="CC,CC,...",
+    callback=_country_codes,
+    help="Only places in these countries (ISO 3166 alpha-2, comma-separated), e.g. UA,RU,BY [default: all].",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    help="The gazetteer file to write [default: the gazetteer setting, else the user data folder].",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite PATH even when it is not a gazetteer (not SQLite, or a wirewatch article database).",
+)
+@click.pass_context
+def gazetteer_build(
+    ctx: click.Context,
+    geonames_dir: Path | None,
+    countries: list[str] | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Build the SQLite gazetteer the geo stage uses, offline, from packaged GeoNames data (and DIR).
+
+    An existing gazetteer at PATH is rebuilt in place: the new file replaces it only once it is complete.
+    Prints the path, the number of places per level, the number of names, the time taken and the size.
+    """
+    from wirewatch.geo.build import build
+
+    path = _gazetteer_path(ctx, output)
+    why = _not_a_gazetteer(path)
+    if why == "is a folder" or (why is not None and not force):
+        hint = "" if why == "is a folder" else "; pass --force to overwrite it anyway"
+        raise UsageError(f"won't write the gazetteer here: the file {why}{hint}", input=str(path))
+    existed = path.exists()
+    progress = _StageProgress()
+    try:
+        report = build(path, geonames_dir=geonames_dir, countries=countries, packaged=True, progress=progress)
+    finally:
+        progress.close()
+    built = Path(report.path)
+    size = built.stat().st_size / 1_000_000 if built.exists() else 0.0
+    click.echo(
+        f"{'rebuilt' if existed else 'built'} gazetteer {built} ({size:.1f} MB) in {report.seconds:.1f}s"
+    )
+    rows = [*_level_counts(dict(report.counts)), ("names", report.n_names)]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"  {key:<{width}} {value:>12,}")
+
+
+@gazetteer_group.command(name="info")
+@click.option("--json", "as_json", is_flag=True, help="Print path, size, meta and counts as one JSON object.")
+@click.pass_context
+def gazetteer_info(ctx: click.Context, as_json: bool) -> None:
+    """Show the gazetteer in use: where it is, when and from what it was built (sources and licences),
+    its schema version and how many places it holds per level."""
+    from wirewatch.geo.gazetteer import Gazetteer
+
+    path = _gazetteer_path(ctx, None)
+    if not path.is_file():
+        click.echo(f"error: {path}: no gazetteer here; build one with `wirewatch gazetteer build`", err=True)
+        sys.exit(1)
+    gazetteer = Gazetteer(path)
+    try:
+        meta = dict(gazetteer.meta)
+        counts = _gazetteer_counts(gazetteer, path)
+    finally:
+        gazetteer.close()
+    size = path.stat().st_size
+    if as_json:
+        _echo_json({"path": str(path), "size_bytes": size, "meta": meta, "counts": counts})
+        return
+    click.echo(f"{'path':<16} {path}")
+    click.echo(f"{'size':<16} {size / 1_000_000:.1f} MB")
+    first = [k for k in ("schema_version", "built_at") if k in meta]
+    for key in [*first, *sorted(k for k in meta if k not in first)]:
+        try:
+            parts = json.loads(meta[key]) if meta[key].startswith("{") else None
+        except ValueError:
+            parts = None
+        if isinstance(parts, dict):  # "sources": {"natural_earth": "public domain", ...}
+            click.echo(key)
+            for name, value in parts.items():
+                click.echo(f"  {name:<14} {value}")
+        else:
+            click.echo(f"{key:<16} {meta[key]}")
+    names = counts.pop("names", None)
+    rows = _level_counts(counts) + ([] if names is None else [("names", names)])
+    if rows:
+        click.echo("counts")
+    for key, value in rows:
+        click.echo(f"  {key:<14} {value:>12,}")
+
+
+def _gazetteer_counts(gazetteer: Any, path: Path) -> dict[str, int]:
+    """Places per level and ``names``: from ``Gazetteer.counts`` (a dict, or a method returning one) when
+    it has one, else counted in the file (its ``places.level`` and ``names`` tables); else empty."""
+    import sqlite3
+
+    found = getattr(gazetteer, "counts", None)
+    if callable(found):
+        found = found()
+    if not isinstance(found, dict):
+        found = {}
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                found.update(conn.execute("SELECT level, count(*) FROM places GROUP BY level").fetchall())
+                found["names"] = conn.execute("SELECT count(*) FROM names").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
+    counts: dict[str, int] = {}
+    for key, value in found.items():
+        try:
+            counts[str(key)] = int(value)
+        except (TypeError, ValueError):
+            continue
+    return counts
+
+
 @main.command()
 @click.argument("article_id", metavar="ID")
 @db_option
@@ -456,6 +804,45 @@ def eval_attribution(ctx: click.Context, directory: Path, as_json: bool, limit: 
     from wirewatch.eval.attribution import evaluate
 
     _echo_metrics(evaluate(directory, _settings(ctx), limit=limit), as_json=as_json)
+
+
+@eval_group.command(name="geo")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles (file order).")
+@click.pass_context
+def eval_geo(ctx: click.Context, file: Path, as_json: bool, limit: int | None) -> None:
+    """Places against a GeoWebNews (GWN.xml) or LGL / TR-News XML file (the schema is read from the XML).
+
+    NER precision, recall and F1 by span overlap; acc161_matched, acc161_e2e, acc25_e2e, acc_e2e_id (also
+    crediting the same GeoNames id or country) and the mean and median error in km. Texts are analysed
+    verbatim.
+    """
+    from wirewatch.eval.geo import evaluate
+
+    _echo_metrics(evaluate(file, _settings(ctx), limit=limit), as_json=as_json)
+
+
+@eval_group.command(name="cir")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N rows with a town.")
+@click.pass_context
+def eval_cir(ctx: click.Context, file: Path, as_json: bool, limit: int | None) -> None:
+    """Geocoding of town names against the CIR Russia-Ukraine Monitor events.csv (town, province, lat/lon).
+
+    acc25 and acc161 over all rows with a town, oracle25 (an exact-name gazetteer entry within 25 km: the
+    ceiling of the packaged data), n_resolved and the misses by kind; without --json, the first 20 misses.
+    """
+    from wirewatch.eval.geo import evaluate_cir
+
+    metrics, misses = evaluate_cir(file, _settings(ctx), limit=limit)
+    _echo_metrics(metrics, as_json=as_json)
+    if not as_json:
+        for m in misses[:20]:
+            km = "-" if m.km is None else f"{m.km} km"
+            got = f"{m.got_name} ({m.got_country or '?'})" if m.got_name is not None else "nothing"
+            click.echo(f"  {m.kind:<17} {m.entry:<8} {m.town}, {m.province or '-'} → {got}, {km}")
 
 
 @main.command(name="settings")

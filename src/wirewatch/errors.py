@@ -71,3 +71,12 @@ class ModelError(WirewatchError):
 
 class UsageError(WirewatchError):
     code = "W900"
+
+
+class GazetteerError(WirewatchError):
+    """W6xx: the gazetteer file is missing, unreadable or of another schema version."""
+
+    code = "W601"
+
+
+__all__ += ["GazetteerError"]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import wirewatch
 from wirewatch.errors import InputError, ModelError, WirewatchError
 from wirewatch.records import Analysis, Article, RawDocument
-from wirewatch.settings import Settings
+from wirewatch.settings import OPTIONAL_STAGES, Settings
 from wirewatch.store.base import Store
 
 if TYPE_CHECKING:
@@ -65,9 +65,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("geo", requires=("doc", "entities"), assigns=("places",), language_bound=True),
     Stage("events", requires=("doc", "claims", "places"), assigns=("events",), language_bound=True),
 )
-"""Stages in run order; ``geo`` and ``events`` are declared, not built: they add empty lists."""
+"""Stages in run order; ``events`` is declared, not built: it adds an empty list."""
 
-BUILT_STAGES = frozenset({"ingest", "nlp", "claims"})
+BUILT_STAGES = frozenset({"ingest", "nlp", "claims", "geo"})
 
 
 def check_order(stages: Iterable[Stage]) -> None:
@@ -94,10 +94,12 @@ def _producer(spacy_model: str) -> tuple[tuple[str, str], ...]:
 
     from wirewatch import nlp
     from wirewatch.claims.attribution import RULES_VERSION
+    from wirewatch.geo.resolve import GEO_RULES_VERSION
 
     return (
         ("wirewatch", wirewatch.__version__),
         ("claims_rules", RULES_VERSION),
+        ("geo_rules", GEO_RULES_VERSION),
         ("spacy", version("spacy")),
         ("spacy_model", nlp.model_version_of(spacy_model)),
         ("trafilatura", version("trafilatura")),
@@ -126,6 +128,7 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
     """
     from wirewatch import nlp
     from wirewatch.claims import attribution
+    from wirewatch.geo import stage as geo_stage
     from wirewatch.ingest.extract import extract
 
     prod = producer(settings)
@@ -155,14 +158,19 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
         )
     if todo and model is not None:
         run_claims = "claims" in settings.stage_set
-        skipped = {} if run_claims else {"claims": "not in the 'stages' setting"}
+        run_geo = "geo" in settings.stage_set
+        skipped = {s: "not in the 'stages' setting" for s in OPTIONAL_STAGES if s not in settings.stage_set}
+        if run_geo:
+            geo_stage.open_default(settings)  # a missing or broken gazetteer fails the batch, not each input
 
         def analysed(article: Article, doc: Doc) -> Analysis:
             claims = tuple(attribution.extract(doc, article.id)) if run_claims else ()
+            places = tuple(geo_stage.places_of(doc, article.id, settings)) if run_geo else ()
             return Analysis(
                 article=article,
                 entities=tuple(nlp.entities(doc)),
                 claims=claims,
+                places=places,
                 producer=prod,
                 skipped=dict(skipped),
             )

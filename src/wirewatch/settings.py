@@ -61,14 +61,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "stages",
         str,
-        "claims",
-        "Comma-separated analysis stages to run after nlp (built: claims); a stage left out is marked "
+        "claims,geo",
+        "Comma-separated analysis stages to run after nlp (built: claims, geo); a stage left out is marked "
         "skipped and adds no records.",
+    ),
+    Setting(
+        "gazetteer",
+        str,
+        "",
+        "The geo stage's SQLite gazetteer file; empty: gazetteer-v1.sqlite in the user data directory, "
+        "built from the packaged data on first use.",
+    ),
+    Setting(
+        "geo_demonyms",
+        bool,
+        True,
+        "Demonyms ('Russian forces') become country places (use 'demonym'); off: only in border phrases.",
     ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-OPTIONAL_STAGES = ("claims",)
+OPTIONAL_STAGES = ("claims", "geo")
 """The stages the ``stages`` setting can name: built stages that run after nlp."""
 
 
@@ -83,7 +96,9 @@ class Settings:
     allow_private: bool = False
     workers: int = 1
     languages: str = "en"
-    stages: str = "claims"
+    stages: str = "claims,geo"
+    gazetteer: str = ""
+    geo_demonyms: bool = True
 
     def replace(self, **changes: Any) -> Settings:
         clean = {k: v for k, v in changes.items() if v is not None}

@@ -29,10 +29,12 @@ __all__ = [
     "ARTICLE_STATUSES",
     "CLAIM_KINDS",
     "EVIDENTIALS",
+    "PLACE_LEVELS",
     "SOURCE_KINDS",
     "SaveResult",
     "Store",
     "check_claim_filters",
+    "check_place_filters",
     "dumps_json",
     "failure_article_id",
     "utc_now",
@@ -96,6 +98,30 @@ def check_claim_filters(
         raise UsageError(f"limit must be a whole number ≥ 0, not {limit!r}")
 
 
+#: ``Place.level`` values, from the largest to the smallest.
+PLACE_LEVELS: tuple[str, ...] = ("continent", "region", "country", "admin1", "admin2", "populated", "feature")
+
+
+def check_place_filters(
+    *, country: str | None = None, level: str | None = None, limit: int | None = None
+) -> str | None:
+    """Raise :class:`~wirewatch.errors.UsageError` for a ``country``, ``level`` or ``limit`` that
+    :meth:`Store.places` does not take, so a command can check before it opens a database.
+
+    Returns ``country`` upper-cased (ISO 3166 alpha-2 codes are stored upper-case; ``ua`` means ``UA``).
+    """
+    code = None
+    if country is not None:
+        code = country.strip().upper()
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise UsageError(f"country must be a two-letter ISO 3166 code such as UA, not {country!r}")
+    if level is not None and level not in PLACE_LEVELS:
+        raise UsageError(f"level must be one of {', '.join(PLACE_LEVELS)}, not {level!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise UsageError(f"limit must be a whole number ≥ 0, not {limit!r}")
+    return code
+
+
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with microseconds, e.g. ``2024-06-01T12:00:00.000000Z``.
 
@@ -153,7 +179,7 @@ class Store(ABC):
         """Store one analysed article with its raw input in one transaction.
 
         Returns ``"new"`` (no row, or only a ``failed`` row, had this id), ``"updated"`` (the text or the
-        analysis changed; entities and claims are replaced) or ``"unchanged"`` (nothing written at all).
+        analysis changed; entities, claims and places are replaced) or ``"unchanged"`` (nothing written).
         """
 
     @abstractmethod
@@ -213,6 +239,26 @@ class Store(ABC):
         :data:`EVIDENTIALS`; ``denied`` keeps claims that a stored denial's ``denies`` points at;
         ``article`` an article id or unique prefix. A bad ``kind``, ``evidential`` or ``limit`` is a
         :class:`~wirewatch.errors.UsageError` (see :func:`check_claim_filters`). All filters combine (AND).
+        """
+
+    @abstractmethod
+    def places(
+        self,
+        *,
+        country: str | None = None,
+        level: str | None = None,
+        article: str | None = None,
+        resolved: bool | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored places: each the full ``Place`` dict with ``"article"`` (its article id) added, ordered by
+        article (``ingested_at``, then id) and then by position in the article's analysis.
+
+        ``country`` an ISO 3166 alpha-2 code, any case (``ua`` = ``UA``); ``level`` one of
+        :data:`PLACE_LEVELS`; ``article`` an article id or unique prefix; ``resolved`` ``True`` keeps the
+        places with coordinates, ``False`` those without (``None``: both). A bad ``country``, ``level`` or
+        ``limit`` is a :class:`~wirewatch.errors.UsageError` (see :func:`check_place_filters`). Filters
+        combine (AND).
         """
 
     @abstractmethod

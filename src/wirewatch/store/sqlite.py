@@ -26,6 +26,7 @@ from wirewatch.store.base import (
     SaveResult,
     Store,
     check_claim_filters,
+    check_place_filters,
     dumps_json,
     failure_article_id,
     utc_now,
@@ -184,8 +185,10 @@ class SqliteStore(Store):
                 )
                 conn.execute("DELETE FROM entities WHERE article_id = ?", (article.id,))
                 conn.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))  # sources cascade
+                conn.execute("DELETE FROM places WHERE article_id = ?", (article.id,))
             self._insert_entities(conn, analysis)
             self._insert_claims(conn, analysis, raw.name)
+            self._insert_places(conn, analysis, raw.name)
             conn.execute(
                 "INSERT OR IGNORE INTO article_inputs (raw_sha256, input_key, article_id, first_seen) "
                 "VALUES (?, ?, ?, ?)",
@@ -360,6 +363,42 @@ class SqliteStore(Store):
             "SELECT c.id, c.article_id, c.record FROM claims c JOIN articles a ON a.id = c.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, c.seq LIMIT ?"
+        )
+        rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
+        return [{**json.loads(row["record"]), "id": row["id"], "article": row["article_id"]} for row in rows]
+
+    def places(
+        self,
+        *,
+        country: str | None = None,
+        level: str | None = None,
+        article: str | None = None,
+        resolved: bool | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        code = check_place_filters(country=country, level=level, limit=limit)
+        where: list[str] = []
+        params: list[Any] = []
+        if article is not None:
+            found = self._resolve_id(article)
+            if found is None:
+                return []
+            where.append("p.article_id = ?")
+            params.append(found)
+        if code is not None:
+            where.append("p.country = ?")
+            params.append(code)
+        if level is not None:
+            where.append("p.level = ?")
+            params.append(level)
+        if resolved is True:
+            where.append("p.lat IS NOT NULL AND p.lon IS NOT NULL")
+        elif resolved is False:
+            where.append("(p.lat IS NULL OR p.lon IS NULL)")
+        sql = (
+            "SELECT p.id, p.article_id, p.record FROM places p JOIN articles a ON a.id = p.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.ingested_at, a.id, p.idx LIMIT ?"
         )
         rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
         return [{**json.loads(row["record"]), "id": row["id"], "article": row["article_id"]} for row in rows]
@@ -575,6 +614,61 @@ class SqliteStore(Store):
             "INSERT INTO claim_sources (claim_id, role, position, name, kind, country, span_start, span_end, "
             "span_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             source_rows,
+        )
+
+    @staticmethod
+    def _insert_places(conn: sqlite3.Connection, analysis: Analysis, what: str) -> None:
+        """The ``places`` rows of an analysis (0003_places.sql backfills the same from stored analyses).
+
+        Place ids are ``ARTICLEID:pN`` (a place without one gets it from its position) and must be unique:
+        within the article, and against every other article's places.
+        """
+        article_id = analysis.article.id
+        rows: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        for idx, place in enumerate(analysis.places):
+            if not isinstance(place, dict):
+                raise StoreError(f"place {idx + 1} of article {article_id} is not a JSON object", input=what)
+            place_id = place.get("id")
+            place_id = f"{article_id}:p{idx + 1}" if place_id is None else str(place_id)
+            if place_id in seen:
+                raise StoreError(f"place id {place_id} appears twice in article {article_id}", input=what)
+            seen.add(place_id)
+            relative = _obj(place.get("relative"))
+            rows.append(
+                (
+                    place_id,
+                    article_id,
+                    idx,
+                    *_span_columns(place.get("mention")),
+                    place.get("name"),
+                    place.get("geonameid"),
+                    place.get("level"),
+                    place.get("country"),
+                    place.get("admin1"),
+                    place.get("lat"),
+                    place.get("lon"),
+                    relative.get("relation"),
+                    place.get("score"),
+                    dumps_json(place),
+                )
+            )
+        taken = conn.execute(
+            "SELECT id, article_id FROM places "
+            "WHERE id IN (SELECT value FROM json_each(?)) AND article_id != ?",
+            (dumps_json(sorted(seen)), article_id),
+        ).fetchone()
+        if taken is not None:
+            raise StoreError(
+                f"place id {taken['id']} of article {article_id} is already stored for article "
+                f"{taken['article_id']}; place ids are ARTICLEID:pN and must be unique",
+                input=what,
+            )
+        conn.executemany(
+            "INSERT INTO places (id, article_id, idx, mention_start, mention_end, mention_text, name, "
+            "geonameid, level, country, admin1, lat, lon, relation, score, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
 
 

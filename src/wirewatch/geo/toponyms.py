@@ -1,0 +1,255 @@
+"""Finding toponyms in a parsed article: which character spans name a place, and how.
+
+The statistical model's ``GPE``, ``LOC`` and ``FAC`` entities are the start, and the entity ruler has
+already fixed the labels of oblasts and frontline towns, split "Kursk and Bryansk oblasts" into two
+entities and dropped "the" and "'s" (:mod:`wirewatch.nlp.ruler`). On top of them this module adds what
+Mordecai 3's error analysis says NER misses in news:
+
+* demonyms as country references ("Russian forces", "the Ukrainian border"), ``use="demonym"``; kept only
+  when the ``geo_demonyms`` setting is on, except inside a border or territory phrase, which always names a
+  place (docs/data_format.md);
+* toponyms inside organisation and facility names ("Kharkiv Regional Military Administration",
+  "University of California", "The Washington Post"), ``use="embedded"``: a Title-case run of one to three
+  tokens that names a country, region, admin-1 or a populated place of at least
+  :data:`EMBEDDED_MIN_POPULATION` people in the gazetteer (or a demonym);
+* the designation after a name ("Donetsk Oblast", "Kursk and Bryansk oblasts", "Rapides Parish"), kept as
+  :attr:`Mention.designation` so the resolver prefers an administrative area over the city of that name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from wirewatch.geo.gazetteer import Gazetteer
+from wirewatch.geo.names import key
+from wirewatch.nlp import lexicon
+
+__all__ = ["ADMIN_WORDS", "EMBEDDED_MIN_POPULATION", "Mention", "find"]
+
+ADMIN_WORDS: dict[str, str] = {
+    "oblast": "admin1",
+    "oblasts": "admin1",
+    "region": "admin1",
+    "regions": "admin1",
+    "province": "admin1",
+    "provinces": "admin1",
+    "governorate": "admin1",
+    "governorates": "admin1",
+    "krai": "admin1",
+    "kray": "admin1",
+    "state": "admin1",
+    "prefecture": "admin1",
+    "district": "admin2",
+    "districts": "admin2",
+    "raion": "admin2",
+    "rayon": "admin2",
+    "county": "admin2",
+    "counties": "admin2",
+    "parish": "admin2",
+    "municipality": "admin2",
+    "hromada": "admin2",
+}
+"""A word after a name that says which administrative level it names."""
+
+_SETTLEMENT_WORDS = frozenset({"city", "town", "village", "settlement", "villages", "towns"})
+_BORDER_WORDS = frozenset({"border", "borders", "frontier", "territory", "territories", "soil", "airspace"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_HOST_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+_EMBEDDED_LEVELS = frozenset({"country", "region", "admin1", "continent"})
+EMBEDDED_MIN_POPULATION = 100_000
+"""A populated place must be at least this big to count inside an organisation's name: "Washington" in
+"The Washington Post" counts, a hamlet called "Liga" in an outlet's name does not."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One toponym as written: ``[start, end)`` of the article text."""
+
+    start: int
+    end: int
+    text: str
+    name: str  # what to look up: the mention without a designation word
+    use: str  # literal | demonym | embedded
+    designation: str | None = None  # admin1 | admin2 | populated, from a following or inner word
+    designation_word: str | None = None  # the word as written ("oblasts", "Parish")
+    country: str | None = None  # known from the lexicon (a country name or a demonym)
+    sentence: int = 0  # the index of its sentence, for context windows
+    label: str = ""  # the entity label it came from
+    border: bool = False  # followed by "border" / "territory" / ...
+
+
+def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Mention]:
+    """Every toponym in ``doc``, in text order, one per span (no overlaps)."""
+    lex = lexicon()
+    sent_of = _sentence_index(doc)
+    out: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            m = _literal(ent, sent_of)
+            if m is not None and (ent.label_ != "FAC" or gazetteer.lookup(m.name, limit=1)):
+                out.append(m)
+        elif ent.label_ == "NORP":
+            code = lex.demonym(ent.text)
+            border = _border_after(ent)
+            if code is not None and (demonyms or border):
+                out.append(
+                    Mention(
+                        ent.start_char,
+                        ent.end_char,
+                        ent.text,
+                        ent.text,
+                        "demonym",
+                        country=code,
+                        sentence=sent_of[ent.start],
+                        label=ent.label_,
+                        border=border,
+                    )
+                )
+        if ent.label_ in _HOST_LABELS:
+            out.extend(_embedded(ent, gazetteer, sent_of, demonyms=demonyms))
+    out.sort(key=lambda m: (m.start, -m.end))
+    kept: list[Mention] = []
+    for m in out:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    index = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = n
+    return index
+
+
+def _literal(ent: Span, sent_of: list[int]) -> Mention | None:
+    lex = lexicon()
+    tokens = list(ent)
+    word: Token | None = None
+    inner = False
+    if (len(tokens) > 1 and tokens[-1].lower_ in ADMIN_WORDS) or (
+        len(tokens) > 1 and tokens[-1].lower_ in _SETTLEMENT_WORDS
+    ):
+        word, tokens, inner = tokens[-1], tokens[:-1], True
+    else:
+        word = _designation_after(ent)
+    if not tokens:
+        return None
+    name = ent.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    if not key(name):
+        return None
+    designation = None
+    if word is not None:
+        w = word.lower_
+        designation = ADMIN_WORDS.get(w) or ("populated" if w in _SETTLEMENT_WORDS else None)
+    full = ent.text if inner else name
+    start = ent.start_char
+    return Mention(
+        start,
+        start + len(full),
+        full,
+        name,
+        "literal",
+        designation=designation,
+        designation_word=word.text if word is not None else None,
+        country=lex.country(name),
+        sentence=sent_of[ent.start],
+        label=ent.label_,
+        border=_border_after(ent),
+    )
+
+
+def _designation_after(ent: Span) -> Token | None:
+    """The designation word that follows a name, directly ("Donetsk oblast") or after a coordination of
+    names that shares it ("Kursk and Bryansk oblasts", "Kharkiv, Sumy and Chernihiv regions")."""
+    doc = ent.doc
+    i = ent.end
+    if i < len(doc) and doc[i].lower_ in ADMIN_WORDS:
+        return doc[i]
+    if i < len(doc) and doc[i].lower_ in _SETTLEMENT_WORDS and doc[i].lower_ != "villages":
+        return None
+    steps = 0
+    while i < len(doc) and steps < 8:
+        t = doc[i]
+        if t.lower_ in {"and", "or", ",", "&"} or (t.is_title and t.ent_type_ in {"GPE", "LOC"}):
+            i += 1
+            steps += 1
+            continue
+        if t.lower_ in ADMIN_WORDS and t.lower_.endswith("s") and steps:
+            return t
+        return None
+    return None
+
+
+def _border_after(ent: Span) -> bool:
+    doc = ent.doc
+    i = ent.end
+    # "the Russian-Ukrainian border", "the Ukrainian and Belarusian borders"
+    for _ in range(4):
+        if i >= len(doc):
+            return False
+        t = doc[i]
+        if t.lower_ in _BORDER_WORDS:
+            return True
+        if t.text in {"-", "–", "and", "/"} or t.ent_type_ == "NORP":
+            i += 1
+            continue
+        return False
+    return False
+
+
+def _embedded(ent: Span, gazetteer: Gazetteer, sent_of: list[int], *, demonyms: bool) -> list[Mention]:
+    """Toponyms inside an organisation, facility or event name, longest first, left to right."""
+    lex = lexicon()
+    doc = ent.doc
+    out: list[Mention] = []
+    i = ent.start
+    while i < ent.end:
+        found: tuple[int, str, str, str | None] | None = None
+        for n in (3, 2, 1):
+            j = i + n
+            if j > ent.end:
+                continue
+            toks = doc[i:j]
+            if not all(t.is_title or t.is_upper or t.lower_ in {"of", "-"} for t in toks):
+                continue
+            if toks[0].lower_ in {"of", "-"} or toks[-1].lower_ in {"of", "-"}:
+                continue
+            text = toks.text
+            code = lex.demonym(text)
+            if code is not None:
+                if demonyms:
+                    found = (j, text, "demonym", code)
+                break
+            entries = gazetteer.lookup(text, limit=20)
+            if any(
+                e.level in _EMBEDDED_LEVELS
+                or (e.level == "populated" and e.population >= EMBEDDED_MIN_POPULATION)
+                for e in entries
+                if e.kind != "demonym"
+            ):
+                found = (j, text, "embedded", lex.country(text))
+                break
+        if found is None:
+            i += 1
+            continue
+        j, text, use, code = found
+        start = doc[i].idx
+        out.append(
+            Mention(
+                start,
+                start + len(text),
+                text,
+                text,
+                "demonym" if use == "demonym" else "embedded",
+                country=code,
+                sentence=sent_of[i],
+                label=ent.label_,
+            )
+        )
+        i = j
+    return out
