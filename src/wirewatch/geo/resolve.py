@@ -51,15 +51,18 @@ KEEP_CANDIDATES = 5
 NEAR_KM = 150.0
 
 _LEVEL_PRIOR = {
-    "continent": 3.0,
-    "country": 3.4,
-    "region": 2.8,
-    "admin1": 2.4,
-    "admin2": 1.2,
-    "feature": 0.8,
+    "continent": 5.0,
+    "country": 6.0,
+    "region": 4.5,
+    "admin1": 4.0,
+    "admin2": 2.0,
+    "feature": 1.5,
 }
+_ADMIN_CENTRE_PENALTY = 1.0
+_ACRONYM_BONUS = 2.0
+_STRAY_ALIAS_PENALTY = 1.5
 _COUNTRY_WEIGHT = 3.0
-_ADMIN1_NAMED = 1.5
+_ADMIN1_NAMED = 2.5
 _ADMIN1_APPOSITION = 4.0
 _NEAR_BONUS = 1.0
 
@@ -132,12 +135,26 @@ def geocode_name(
 
 
 def _candidates(m: Mention, gaz: Gazetteer) -> list[_Cand]:
-    if m.use == "demonym" and m.country:
-        entry = gaz.country(m.country)
-        return [_Cand(entry, _LEVEL_PRIOR["country"])] if entry is not None else []
+    if m.use == "demonym":
+        if m.country:
+            entry = gaz.country(m.country)
+            return [_Cand(entry, _LEVEL_PRIOR["country"])] if entry is not None else []
+        return [
+            _Cand(e, _LEVEL_PRIOR.get(e.level, 0.8))
+            for e in gaz.lookup(m.name, limit=5)
+            if e.kind == "demonym"
+        ]
     entries: dict[int, tuple[Entry, float]] = {}
+    k = key(m.name)
+    acronym = m.text.replace(".", "").isupper() and len(m.text.replace(".", "")) <= 4
     for e in gaz.lookup(m.name, limit=60):
-        entries[e.id] = (e, 0.0 if e.kind in {"name", "abbreviation", "demonym"} else -0.3)
+        if e.kind == "abbreviation":
+            adjust = _ACRONYM_BONUS if acronym else 0.0
+        elif e.kind in {"name", "demonym"} or key(e.name) == k or e.level in {"country", "admin1", "region"}:
+            adjust = 0.0 if e.kind != "alias" else -0.3
+        else:
+            adjust = -_STRAY_ALIAS_PENALTY  # "Alexandria" is an old name of Mashhad; news means neither
+        entries[e.id] = (e, adjust)
     if m.designation_word and m.designation in {"admin1", "admin2"}:
         word = m.designation_word.lower()
         word = word[:-1] if word.endswith("s") and word[:-1] in ADMIN_WORDS else word
@@ -151,6 +168,17 @@ def _candidates(m: Mention, gaz: Gazetteer) -> list[_Cand]:
         if e.lat is None or e.lon is None:
             continue
         out.append(_Cand(e, _prior(e, m) + penalty))
+    if m.designation is None:
+        # "Donetsk", "Kharkiv", "Kursk" alone name the city, not the oblast named after it
+        k = key(m.name)
+        centres = {
+            (c.entry.country, c.entry.admin1_code)
+            for c in out
+            if c.entry.level == "populated" and c.entry.population >= 100_000 and key(c.entry.name) == k
+        }
+        for c in out:
+            if c.entry.level == "admin1" and (c.entry.country, c.entry.admin1_code) in centres:
+                c.prior -= _ADMIN_CENTRE_PENALTY
     return out
 
 
@@ -199,6 +227,9 @@ def _named_admin1(mentions: Sequence[Mention], cands: Sequence[list[_Cand]]) -> 
         if admins and (m.designation == "admin1" or len(admins) == 1):
             best = max(admins, key=lambda c: c.prior)
             named.add((best.entry.country or "", best.entry.admin1_code))
+        counties = [c for c in cs if c.entry.level == "admin2"]
+        if m.designation == "admin2" and len({(c.entry.country, c.entry.admin1_code) for c in counties}) == 1:
+            named.add((counties[0].entry.country or "", counties[0].entry.admin1_code))
     return named
 
 
@@ -243,7 +274,7 @@ def _context(
 
 def _proximity(cands: Sequence[list[_Cand]]) -> None:
     """Reward candidates near the other mentions' current winners (populated places and admin areas)."""
-    winners = [cs[0].entry for cs in cands if cs and cs[0].entry.level in {"populated", "admin2", "admin1"}]
+    winners = [cs[0].entry for cs in cands if cs and cs[0].entry.level in {"populated", "admin2"}]
     if len(winners) < 2:
         return
     for cs in cands:

@@ -18,11 +18,12 @@ Mordecai 3's error analysis says NER misses in news:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.geo.gazetteer import Gazetteer
+from wirewatch.geo.gazetteer import Entry, Gazetteer
 from wirewatch.geo.names import key
 from wirewatch.nlp import lexicon
 
@@ -93,7 +94,8 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
         elif ent.label_ == "NORP":
             code = lex.demonym(ent.text)
             border = _border_after(ent)
-            if code is not None and (demonyms or border):
+            known = code is not None or any(e.kind == "demonym" for e in gazetteer.lookup(ent.text, limit=5))
+            if known and (demonyms or border):
                 out.append(
                     Mention(
                         ent.start_char,
@@ -107,8 +109,14 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
                         border=border,
                     )
                 )
+        elif ent.label_ in _MISFILED_LABELS and not ent.ent_id_:
+            m = _misfiled(ent, gazetteer, sent_of)
+            if m is not None:
+                out.append(m)
+                continue
         if ent.label_ in _HOST_LABELS:
             out.extend(_embedded(ent, gazetteer, sent_of, demonyms=demonyms))
+    out.extend(_unlabelled(doc, gazetteer, sent_of))
     out.sort(key=lambda m: (m.start, -m.end))
     kept: list[Mention] = []
     for m in out:
@@ -116,6 +124,105 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
             continue
         kept.append(m)
     return kept
+
+
+_MISFILED_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
+_LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "to", "toward", "towards", "into", "across"})
+_MISFILED_MIN_POPULATION = 20_000
+_UNLABELLED_MIN_POPULATION = 5_000
+_DATELINE = re.compile(r"^([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,| \(| ?[—–-] )", re.M)
+
+
+def _exact(entries: list[Entry], text: str) -> list[Entry]:
+    """Entries named exactly ``text`` (main name or abbreviation, not a stray alternate spelling)."""
+    k = key(text)
+    return [e for e in entries if e.kind in {"name", "abbreviation"} or key(e.name) == k]
+
+
+def _is_place_name(gazetteer: Gazetteer, text: str, min_population: int, *, admin2: bool = False) -> bool:
+    for e in _exact(gazetteer.lookup(text, limit=30), text):
+        if e.level in {"country", "admin1", "region", "continent"} or (admin2 and e.level == "admin2"):
+            return True
+        if e.level == "populated" and e.population >= min_population:
+            return True
+    return False
+
+
+def _misfiled(ent: Span, gazetteer: Gazetteer, sent_of: list[int]) -> Mention | None:
+    """A whole ORG or PERSON entity that names a place: "Minnesota", "Tamil Nadu", "Walker County",
+    "Alexandria" after "in" or before ", La."; a person's name ("Jackson" said) is left alone unless a
+    preposition of place or an apposition says otherwise."""
+    doc = ent.doc
+    words = [t for t in ent if not t.is_punct]
+    if not words or len(words) > 4 or not all(t.is_title or t.is_upper for t in words):
+        return None
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = doc[ent.end : ent.end + 2]
+    apposition = len(after) == 2 and after[0].text == "," and after[1].ent_type_ == "GPE"
+    has_admin_word = ent[-1].lower_ in ADMIN_WORDS
+    modifier = len(words) == 1 and _modifies_a_noun(ent) and not _part_of_a_name(ent)
+    placed = before in _LOCATIVE or apposition or modifier
+    if (
+        ent.label_ == "PERSON"
+        and not (placed or has_admin_word)
+        and not _is_place_name(gazetteer, ent.text, 10**9)  # only countries and admin areas
+    ):
+        return None
+    floor = 1_000 if placed else _MISFILED_MIN_POPULATION
+    if not _is_place_name(gazetteer, ent.text, floor, admin2=has_admin_word):
+        return None
+    return _literal(ent, sent_of)
+
+
+def _modifies_a_noun(ent: Span) -> bool:
+    """ "Alexandria man", "the Alexandria area", "..., Alexandria, was arrested": a one-word name that
+    modifies a common noun or stands in apposition reads as a place, not a person."""
+    root = ent.root
+    if root.dep_ == "compound":
+        return root.head.pos_ == "NOUN"
+    return root.dep_ == "appos" and ent.start > 0 and ent.doc[ent.start - 1].text == ","
+
+
+def _part_of_a_name(ent: Span) -> bool:
+    """True when the word also appears inside a longer PERSON name in the article ("Jesse Jackson")."""
+    word = ent.text
+    return any(e.label_ == "PERSON" and len(e) > 1 and word in e.text.split() for e in ent.doc.ents)
+
+
+def _unlabelled(doc: Doc, gazetteer: Gazetteer, sent_of: list[int]) -> list[Mention]:
+    """Place names the model left without a label: a Title-case proper-noun run after a preposition of
+    place ("in Fargo"), and an upper-case dateline opening a line ("BEIRUT (AP) —", "COLUMBUS, Ohio —")."""
+    out: list[Mention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        t = doc[i]
+        if t.lower_ in _LOCATIVE and i + 1 < n and doc[i + 1].ent_type_ == "" and doc[i + 1].is_title:
+            j = i + 1
+            while (
+                j < n and j - i <= 3 and doc[j].ent_type_ == "" and doc[j].is_title and doc[j].pos_ == "PROPN"
+            ):
+                j += 1
+            if j > i + 1:
+                span = doc[i + 1 : j]
+                if _is_place_name(gazetteer, span.text, _UNLABELLED_MIN_POPULATION):
+                    m = _literal(span, sent_of)
+                    if m is not None:
+                        out.append(m)
+            i = j if j > i + 1 else i + 1
+            continue
+        i += 1
+    for match in _DATELINE.finditer(doc.text):
+        words = match.group(1)
+        if len(words) < 3 or not _is_place_name(gazetteer, words.title(), _UNLABELLED_MIN_POPULATION):
+            continue
+        line = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if line is None or any(t.ent_type_ for t in line):
+            continue
+        m = _literal(line, sent_of)
+        if m is not None:
+            out.append(m)
+    return out
 
 
 def _sentence_index(doc: Doc) -> list[int]:
@@ -225,7 +332,7 @@ def _embedded(ent: Span, gazetteer: Gazetteer, sent_of: list[int], *, demonyms: 
                 if demonyms:
                     found = (j, text, "demonym", code)
                 break
-            entries = gazetteer.lookup(text, limit=20)
+            entries = _exact(gazetteer.lookup(text, limit=20), text)
             if any(
                 e.level in _EMBEDDED_LEVELS
                 or (e.level == "populated" and e.population >= EMBEDDED_MIN_POPULATION)
