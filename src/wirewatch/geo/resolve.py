@@ -282,6 +282,13 @@ def _proximity(cands: Sequence[list[_Cand]]) -> None:
             continue
         own = cs[0].entry.id
         for c in cs:
+            if c.entry.level == "admin1":  # "Georgia" after "Atlanta": the state that holds the places named
+                if any(
+                    w.id != own and (w.country, w.admin1_code) == (c.entry.country, c.entry.admin1_code)
+                    for w in winners
+                ):
+                    c.score += _ADMIN1_NAMED
+                continue
             if c.entry.level not in {"populated", "admin2", "feature"}:
                 continue
             near = any(w.id != own and w.id != c.entry.id and _km(c.entry, w) <= NEAR_KM for w in winners)

@@ -126,6 +126,13 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
     return kept
 
 
+_GENERIC_WORDS = frozenset(
+    "north south east west northern southern eastern western central upper lower new great united "
+    "national international royal republic federal capital metropolitan regional state city county "
+    "atlantic pacific global world".split()
+)
+"""Words that name places in a gazetteer ("North Province", "Capital") but, alone inside an organisation's
+name, describe it ("North Atlantic Treaty Organization", "Capital One")."""
 _MISFILED_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
 _LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "to", "toward", "towards", "into", "across"})
 _MISFILED_MIN_POPULATION = 20_000
@@ -325,6 +332,8 @@ def _embedded(ent: Span, gazetteer: Gazetteer, sent_of: list[int], *, demonyms: 
             if not all(t.is_title or t.is_upper or t.lower_ in {"of", "-"} for t in toks):
                 continue
             if toks[0].lower_ in {"of", "-"} or toks[-1].lower_ in {"of", "-"}:
+                continue
+            if n == 1 and toks[0].lower_ in _GENERIC_WORDS:
                 continue
             text = toks.text
             code = lex.demonym(text)
