@@ -35,7 +35,8 @@ def _one(found: list[dict[str, Any]], mention: str) -> dict[str, Any]:
 
 
 def test_georgia_is_the_country_next_to_tbilisi(model: Language, gazetteer: Gazetteer) -> None:
-    found = _places(model, gazetteer, "Protesters marched through Tbilisi, the capital of Georgia, on Sunday.")
+    text = "Protesters marched through Tbilisi, the capital of Georgia, on Sunday."
+    found = _places(model, gazetteer, text)
     georgia = _one(found, "Georgia")
     assert (georgia["level"], georgia["country"]) == ("country", "GE")
     assert {c["level"] for c in georgia["candidates"]} >= {"country", "admin1"}  # the runner-up is kept
@@ -57,7 +58,8 @@ def test_lyman_in_donetsk_oblast(model: Language, gazetteer: Gazetteer) -> None:
 def test_pokrovsk_by_the_country_named_around_it(model: Language, gazetteer: Gazetteer) -> None:
     ua = _one(_places(model, gazetteer, "Ukraine said fighting near Pokrovsk had intensified."), "Pokrovsk")
     assert ua["country"] == "UA"
-    ru = _one(_places(model, gazetteer, "Russia said floods reached Pokrovsk and Moscow sent help."), "Pokrovsk")
+    text = "Russia said floods reached Pokrovsk and Moscow sent help."
+    ru = _one(_places(model, gazetteer, text), "Pokrovsk")
     assert ru["country"] == "RU"
 
 

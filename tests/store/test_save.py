@@ -241,6 +241,7 @@ def test_counts(store: SqliteStore, run_id: int, make: Make) -> None:
         "raw_blobs": 4,
         "entities": 6,
         "claims": 3,
+        "places": 0,
         "errors": 1,
         "runs": 1,
     }

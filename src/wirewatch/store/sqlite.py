@@ -451,7 +451,7 @@ class SqliteStore(Store):
         for row in self._read("SELECT status, count(*) AS n FROM articles GROUP BY status"):
             result[row["status"]] = row["n"]
             result["articles"] += row["n"]
-        for table in ("raw_blobs", "entities", "claims", "errors", "runs"):
+        for table in ("raw_blobs", "entities", "claims", "places", "errors", "runs"):
             result[table] = self._read(f"SELECT count(*) FROM {table}").fetchone()[0]
         return result
 
