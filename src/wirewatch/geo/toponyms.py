@@ -127,11 +127,7 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
 
 
 _GENERIC_WORDS = frozenset(
-    (
-        "north south east west northern southern eastern western central upper lower new great united "
-        "national international royal republic federal capital metropolitan regional state city county "
-        "atlantic pacific global world"
-    ).split()
+    ["north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "new", "great", "united", "national", "international", "royal", "republic", "federal", "capital", "metropolitan", "regional", "state", "city", "county", "atlantic", "pacific", "global", "world"]
 )
 """Words that name places in a gazetteer ("North Province", "Capital") but, alone inside an organisation's
 name, describe it ("North Atlantic Treaty Organization", "Capital One")."""
