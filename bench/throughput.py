@@ -9,20 +9,23 @@ Corpus: the Guardian articles (plain text, JSONL) and the Fundus news pages (gzi
   (b) the whole ingest (read, extract, detect language, NLP with the entity ruler, store) into a fresh SQLite
       database with 1 worker and ``stages=""`` (no stage after nlp);
   (b') the same with ``stages="claims"`` (attribution extraction after nlp);
+  (b'') the same with ``stages="claims,geo"`` (the default: claims, then toponym resolution);
   (c) the whole ingest with 2 workers and the default ``stages`` setting.
 
 Each ingest runs warm (model loaded, extractor run once) in a fresh spawned process. (a) runs again after (c)
 and the mean of the two passes is the baseline, since the machine's speed drifts over minutes.
 
 Prints articles/s for each, ``ratio`` = time(a) / time(b) (1.0 means ingest, extraction and storage
-cost nothing over the bare spaCy pass; the target is ≥ 0.8), ``workers2_speedup`` = time(b') / time(c)
-(both with the default stages, claims), and the peak RSS of a worker. ``stage_overhead`` maps each later
-stage to its time as a fraction of (a): ``stage_overhead["claims"]`` = (time(b') - time(b)) / time(a);
-``claims_seconds`` is time(b') and ``n_claims`` the claims stored by (b'). That difference of two whole
-ingests is within the machine's drift, so (d) also times the claims stage directly: the same texts parsed by
-the pipeline's model, then ``claims.attribution.extract`` on each doc on its own clock;
-``stage_overhead_direct["claims"]`` = claims time / parse time (the target is ≤ 0.15). geo and events join
-both once they exist.
+cost nothing over the bare spaCy pass; the target is ≥ 0.8), ``workers2_speedup`` = time(b'') / time(c)
+(both with the default stages), and the peak RSS of a worker. ``stage_overhead`` maps each later stage to
+its time as a fraction of (a): ``stage_overhead["claims"]`` = (time(b') - time(b)) / time(a) and
+``stage_overhead["geo"]`` = (time(b'') - time(b')) / time(a); ``claims_seconds`` is time(b') and
+``n_claims`` the claims stored by (b'), ``n_places`` the places stored by (b''). Those differences of two
+whole ingests are within the machine's drift, so (d) also times each stage directly: the same texts parsed
+by the pipeline's model, then ``claims.attribution.extract`` and ``geo.resolve.places`` on each doc, each on
+its own clock; ``stage_overhead_direct[stage]`` = stage time / parse time (targets: claims ≤ 0.15, geo ≤
+0.10). (e) measures the geo stage's memory in a fresh process: the high-water RSS after parsing every text
+without geo, then after resolving their places (``geo_rss_mb``, the target is ≤ 150 MB).
 
 Live blog: a synthetic 5,000-word live blog (many short timestamped updates with quotes, "said",
 "according to" and unbalanced quotation marks) is parsed once with the pipeline's model
@@ -109,8 +112,9 @@ def _warm(seconds: float) -> int:
     return os.getpid()
 
 
-def _timed_ingest(sources: list[str], workers: int, stages: str | None) -> tuple[float, int, int]:
-    """Ingest ``sources`` into a fresh SQLite database; returns (seconds, failed inputs, claims stored).
+def _timed_ingest(sources: list[str], workers: int, stages: str | None) -> tuple[float, int, int, int]:
+    """Ingest ``sources`` into a fresh SQLite database; returns (seconds, failed inputs, claims stored,
+    places stored).
 
     ``stages`` is the ``stages`` setting (``None``: the default). Start-up is not timed, as in phase (a): the
     model is loaded (in this process, or in every pool worker) and the extractor, language model and stages
@@ -146,11 +150,40 @@ def _timed_ingest(sources: list[str], workers: int, stages: str | None) -> tuple
             started = time.perf_counter()
             report = run_batch(sources, store, settings, executor=pool)
             elapsed = time.perf_counter() - started
-            n_claims = 0
-            for summary in store.articles(status="ok"):
+            n_claims = n_places = 0
+            for summary in store.articles():  # "skipped" too: an article with a stage left out
                 analysis = store.analysis(summary["id"])
                 n_claims += len(analysis.claims) if analysis is not None else 0
-    return elapsed, report.count("failed"), n_claims
+                n_places += len(analysis.places) if analysis is not None else 0
+    return elapsed, report.count("failed"), n_claims, n_places
+
+
+def _geo_memory(texts: list[str], model_name: str) -> dict[str, float]:
+    """Phase (e), in a fresh process: the high-water RSS after parsing every text, then after resolving the
+    places of every text too. The difference is what the geo stage (gazetteer connection, shape cache,
+    candidates) adds over the spaCy process."""
+    from wirewatch import nlp
+    from wirewatch.geo.resolve import places
+    from wirewatch.geo.stage import open_default
+    from wirewatch.pipeline import NLP_BATCH
+    from wirewatch.settings import load_settings
+
+    model = nlp.load(model_name)
+    for k in range(0, len(texts), NLP_BATCH):
+        list(model.pipe(texts[k : k + NLP_BATCH], batch_size=NLP_BATCH))
+    before = _vm_hwm_mb()
+    gazetteer = open_default(load_settings({}))
+    for k in range(0, len(texts), NLP_BATCH):
+        for doc in model.pipe(texts[k : k + NLP_BATCH], batch_size=NLP_BATCH):
+            places(doc, "bench", gazetteer)
+    return {"spacy_rss_mb": round(before, 1), "geo_rss_mb": round(_vm_hwm_mb() - before, 1)}
+
+
+def _vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_rss_mb(resource.RUSAGE_SELF)
 
 
 _LIVEBLOG_UPDATES = (
@@ -259,15 +292,19 @@ def main() -> None:
     list(bare.pipe(texts[:5]))
 
     from wirewatch.claims.attribution import extract as extract_claims
+    from wirewatch.geo.resolve import places as resolve_places
+    from wirewatch.geo.stage import open_default
     from wirewatch.nlp import load as load_model
 
     claims_model = load_model(settings.spacy_model)  # the pipeline's own (with wirewatch's entity ruler)
-    claim_time = [0.0]
+    gazetteer = open_default(settings)  # built here, untimed, if this machine has none yet
+    stage_time = {"claims": 0.0, "geo": 0.0}
 
-    def spacy_pass(claims: bool = False) -> float:
-        """The bare pass; with ``claims`` the claims stage also runs on each doc, timed on its own clock."""
+    def spacy_pass(stages: bool = False) -> float:
+        """The bare pass; with ``stages`` the claims and geo stages also run on each doc, each timed on its
+        own clock."""
         started = time.perf_counter()
-        if not claims:
+        if not stages:
             for _ in bare.pipe(texts, batch_size=NLP_BATCH):  # the pipeline's own batch size: like for like
                 pass
             return time.perf_counter() - started
@@ -279,7 +316,11 @@ def main() -> None:
             t0 = time.perf_counter()
             for doc in docs:
                 extract_claims(doc, "bench")
-            claim_time[0] += time.perf_counter() - t0
+            t1 = time.perf_counter()
+            for doc in docs:
+                resolve_places(doc, "bench", gazetteer, demonyms=settings.geo_demonyms)
+            stage_time["claims"] += t1 - t0
+            stage_time["geo"] += time.perf_counter() - t1
         return parse
 
     t_spacy_before = spacy_pass()
@@ -289,25 +330,32 @@ def main() -> None:
 
     peaks: dict[str, float] = {}
 
-    def ingest(workers: int, stages: str | None) -> tuple[float, int]:
+    def ingest(workers: int, stages: str | None) -> tuple[float, int, int]:
         # each ingest runs in a fresh spawned process, as `wirewatch ingest` would: its peak RSS (and its
         # pool workers') is then its own, not the bare-spaCy batch of phase (a) held by this process
         ctx = multiprocessing.get_context("spawn")
         with PeakWatcher() as watcher, ProcessPoolExecutor(1, mp_context=ctx) as runner:
-            elapsed, failed, n_claims = runner.submit(_timed_ingest, sources, workers, stages).result()
+            elapsed, failed, n_claims, n_places = runner.submit(
+                _timed_ingest, sources, workers, stages
+            ).result()
         peaks[f"{workers}:{stages}"] = max(watcher.peaks.values(), default=0.0)
         if failed:
             print(f"    ({failed} inputs failed)", file=log)
-        return elapsed, n_claims
+        return elapsed, n_claims, n_places
 
-    t_one, _ = ingest(1, "")
+    t_one, _, _ = ingest(1, "")
     print(f"(b) ingest, 1 worker:   {t_one:7.2f}s  {n_inputs / t_one:6.2f} docs/s", file=log)
-    t_claims, n_claims = ingest(1, "claims")
+    t_claims, n_claims, _ = ingest(1, "claims")
     print(
         f"(b') + claims stage:    {t_claims:7.2f}s  {n_inputs / t_claims:6.2f} docs/s  {n_claims} claims",
         file=log,
     )
-    t_two, _ = ingest(2, None)
+    t_full, _, n_places = ingest(1, "claims,geo")
+    print(
+        f"(b'') + geo stage:      {t_full:7.2f}s  {n_inputs / t_full:6.2f} docs/s  {n_places} places",
+        file=log,
+    )
+    t_two, _, _ = ingest(2, None)
     print(f"(c) ingest, 2 workers:  {t_two:7.2f}s  {n_inputs / t_two:6.2f} docs/s", file=log)
     # the machine's speed drifts over minutes: (a) again, and the mean of both is the baseline
     t_spacy_after = spacy_pass()
@@ -315,10 +363,18 @@ def main() -> None:
         f"(a) spaCy alone again:  {t_spacy_after:7.2f}s  {len(texts) / t_spacy_after:6.2f} docs/s", file=log
     )
     t_spacy = (t_spacy_before + t_spacy_after) / 2
-    # the claims stage timed directly on the same docs: free of the drift between two whole ingests
-    t_parse_direct = spacy_pass(claims=True)
+    # the stages timed directly on the same docs: free of the drift between two whole ingests
+    t_parse_direct = spacy_pass(stages=True)
     print(
-        f"(d) claims stage alone: {claim_time[0]:7.2f}s after a {t_parse_direct:.2f}s parse of the texts",
+        f"(d) claims stage alone: {stage_time['claims']:7.2f}s, geo stage alone: {stage_time['geo']:7.2f}s "
+        f"after a {t_parse_direct:.2f}s parse of the texts",
+        file=log,
+    )
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx) as runner:
+        memory = runner.submit(_geo_memory, texts, settings.spacy_model).result()
+    print(
+        f"(e) geo stage memory: +{memory['geo_rss_mb']} MB over a {memory['spacy_rss_mb']} MB spaCy process",
         file=log,
     )
     liveblog = liveblog_timing(settings.spacy_model)
@@ -327,9 +383,9 @@ def main() -> None:
         f"claims stage {liveblog['liveblog_claims_seconds']}s ({liveblog['liveblog_n_claims']} claims)",
         file=log,
     )
-    peak_one = max(peaks["1:"], peaks["1:claims"])
+    peak_one = max(peaks["1:"], peaks["1:claims"], peaks["1:claims,geo"])
     # like for like: the 1-worker run with the stages the 2-worker run used (the default setting)
-    t_same = t_claims if settings.stage_set == {"claims"} else t_one
+    t_same = {frozenset(): t_one, frozenset({"claims"}): t_claims}.get(settings.stage_set, t_full)
 
     result = {
         "spacy_docs_per_s": round(len(texts) / t_spacy, 3),
@@ -340,14 +396,22 @@ def main() -> None:
         # the largest peak of any one process that ingested: the 1-worker runs, the 2-worker run's
         # coordinator and its workers (this process, which held phase (a)'s whole spaCy batch, is apart)
         "peak_rss_mb": round(max(peaks.values()), 1),
-        "peak_rss_mb_1_worker": round(peak_one, 1),  # the larger of (b) and (b')
+        "peak_rss_mb_1_worker": round(peak_one, 1),  # the largest of (b), (b') and (b'')
         "peak_rss_mb_2_workers": round(peaks["2:None"], 1),
         "peak_rss_mb_bench_process": round(peak_rss_mb(resource.RUSAGE_SELF), 1),
         "spacy_seconds": [round(t_spacy_before, 2), round(t_spacy_after, 2)],
-        "stage_overhead": {"claims": round((t_claims - t_one) / t_spacy, 3)},
-        "stage_overhead_direct": {"claims": round(claim_time[0] / t_parse_direct, 3)},
+        "stage_overhead": {
+            "claims": round((t_claims - t_one) / t_spacy, 3),
+            "geo": round((t_full - t_claims) / t_spacy, 3),
+        },
+        "stage_overhead_direct": {
+            "claims": round(stage_time["claims"] / t_parse_direct, 3),
+            "geo": round(stage_time["geo"] / t_parse_direct, 3),
+        },
+        **memory,
         "claims_seconds": round(t_claims, 2),
         "n_claims": n_claims,
+        "n_places": n_places,
         **liveblog,
         "n_inputs": n_inputs,
         "n_spacy_texts": len(texts),

@@ -76,10 +76,10 @@ class _Cand:
 
 def places(doc: Doc, article_id: str, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[dict[str, Any]]:
     """The Place records of a parsed article (docs/data_format.md), in text order."""
-    mentions = find(doc, gazetteer, demonyms=demonyms)
+    text = doc.text
+    mentions = find(doc, gazetteer, demonyms=demonyms, text=text)
     if not mentions:
         return []
-    text = doc.text
     cache_: dict[tuple[str, str | None, str], list[_Cand]] = {}
     cands = []
     for m in mentions:
@@ -299,6 +299,8 @@ def _proximity(cands: Sequence[list[_Cand]]) -> None:
 
 def _km(a: Entry, b: Entry) -> float:
     assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    if abs(a.lat - b.lat) * 111.2 > NEAR_KM:  # a degree of latitude is 111 km: far, whatever the longitude
+        return math.inf
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 

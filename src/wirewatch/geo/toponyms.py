@@ -18,6 +18,7 @@ Mordecai 3's error analysis says NER misses in news:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -81,10 +82,12 @@ class Mention:
     border: bool = False  # followed by "border" / "territory" / ...
 
 
-def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Mention]:
-    """Every toponym in ``doc``, in text order, one per span (no overlaps)."""
+def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True, text: str | None = None) -> list[Mention]:
+    """Every toponym in ``doc``, in text order, one per span (no overlaps). ``text`` is ``doc.text`` when
+    the caller has it (spaCy builds that string anew from every token at each access)."""
+    text = doc.text if text is None else text
     lex = lexicon()
-    sent_of = _sentence_index(doc)
+    sent_of = _Sentences(doc)
     out: list[Mention] = []
     for ent in doc.ents:
         if ent.label_ in _PLACE_LABELS:
@@ -116,7 +119,7 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
                 continue
         if ent.label_ in _HOST_LABELS:
             out.extend(_embedded(ent, gazetteer, sent_of, demonyms=demonyms))
-    out.extend(_unlabelled(doc, gazetteer, sent_of))
+    out.extend(_unlabelled(doc, text, gazetteer, sent_of))
     out.sort(key=lambda m: (m.start, -m.end))
     kept: list[Mention] = []
     for m in out:
@@ -127,7 +130,37 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True) -> list[Menti
 
 
 _GENERIC_WORDS = frozenset(
-    ["north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "new", "great", "united", "national", "international", "royal", "republic", "federal", "capital", "metropolitan", "regional", "state", "city", "county", "atlantic", "pacific", "global", "world"]
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "upper",
+        "lower",
+        "new",
+        "great",
+        "united",
+        "national",
+        "international",
+        "royal",
+        "republic",
+        "federal",
+        "capital",
+        "metropolitan",
+        "regional",
+        "state",
+        "city",
+        "county",
+        "atlantic",
+        "pacific",
+        "global",
+        "world",
+    ]
 )
 """Words that name places in a gazetteer ("North Province", "Capital") but, alone inside an organisation's
 name, describe it ("North Atlantic Treaty Organization", "Capital One")."""
@@ -135,6 +168,10 @@ _MISFILED_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
 _LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "to", "toward", "towards", "into", "across"})
 _MISFILED_MIN_POPULATION = 20_000
 _UNLABELLED_MIN_POPULATION = 5_000
+_AFTER_LOCATIVE = re.compile(
+    r"\b(?:in|near|at|outside|from|to|toward|towards|into|across) "
+    r"((?:[A-Z][\w'’.-]*)(?: [A-Z][\w'’.-]*){0,2})"
+)
 _DATELINE = re.compile(r"^([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,| \(| ?[—–-] )", re.M)
 
 
@@ -153,7 +190,7 @@ def _is_place_name(gazetteer: Gazetteer, text: str, min_population: int, *, admi
     return False
 
 
-def _misfiled(ent: Span, gazetteer: Gazetteer, sent_of: list[int]) -> Mention | None:
+def _misfiled(ent: Span, gazetteer: Gazetteer, sent_of: _Sentences) -> Mention | None:
     """A whole ORG or PERSON entity that names a place: "Minnesota", "Tamil Nadu", "Walker County",
     "Alexandria" after "in" or before ", La."; a person's name ("Jackson" said) is left alone unless a
     preposition of place or an apposition says otherwise."""
@@ -194,30 +231,28 @@ def _part_of_a_name(ent: Span) -> bool:
     return any(e.label_ == "PERSON" and len(e) > 1 and word in e.text.split() for e in ent.doc.ents)
 
 
-def _unlabelled(doc: Doc, gazetteer: Gazetteer, sent_of: list[int]) -> list[Mention]:
+def _unlabelled(doc: Doc, text: str, gazetteer: Gazetteer, sent_of: _Sentences) -> list[Mention]:
     """Place names the model left without a label: a Title-case proper-noun run after a preposition of
-    place ("in Fargo"), and an upper-case dateline opening a line ("BEIRUT (AP) —", "COLUMBUS, Ohio —")."""
+    place ("in Fargo"), and an upper-case dateline opening a line ("BEIRUT (AP) —", "COLUMBUS, Ohio —").
+
+    Both are found with a regular expression over the text first, so that only the few matches cost token
+    look-ups (a Python loop over every token would cost more than the rest of the stage)."""
     out: list[Mention] = []
-    i = 0
-    n = len(doc)
-    while i < n:
-        t = doc[i]
-        if t.lower_ in _LOCATIVE and i + 1 < n and doc[i + 1].ent_type_ == "" and doc[i + 1].is_title:
-            j = i + 1
-            while (
-                j < n and j - i <= 3 and doc[j].ent_type_ == "" and doc[j].is_title and doc[j].pos_ == "PROPN"
-            ):
-                j += 1
-            if j > i + 1:
-                span = doc[i + 1 : j]
-                if _is_place_name(gazetteer, span.text, _UNLABELLED_MIN_POPULATION):
-                    m = _literal(span, sent_of)
-                    if m is not None:
-                        out.append(m)
-            i = j if j > i + 1 else i + 1
+    for match in _AFTER_LOCATIVE.finditer(text):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is None or not len(span):
             continue
-        i += 1
-    for match in _DATELINE.finditer(doc.text):
+        end = span.start
+        while end < span.end and not span.doc[end].ent_type_ and span.doc[end].pos_ == "PROPN":
+            end += 1
+        if end == span.start:
+            continue
+        name = doc[span.start : end]
+        if _is_place_name(gazetteer, name.text, _UNLABELLED_MIN_POPULATION):
+            m = _literal(name, sent_of)
+            if m is not None:
+                out.append(m)
+    for match in _DATELINE.finditer(text):
         words = match.group(1)
         if len(words) < 3 or not _is_place_name(gazetteer, words.title(), _UNLABELLED_MIN_POPULATION):
             continue
@@ -230,15 +265,17 @@ def _unlabelled(doc: Doc, gazetteer: Gazetteer, sent_of: list[int]) -> list[Ment
     return out
 
 
-def _sentence_index(doc: Doc) -> list[int]:
-    index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
-    return index
+class _Sentences:
+    """The sentence index of a token, by bisection over the sentence starts (no per-token list)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.starts = [s.start for s in doc.sents]
+
+    def __getitem__(self, token_index: int) -> int:
+        return max(bisect.bisect_right(self.starts, token_index) - 1, 0)
 
 
-def _literal(ent: Span, sent_of: list[int]) -> Mention | None:
+def _literal(ent: Span, sent_of: _Sentences) -> Mention | None:
     lex = lexicon()
     tokens = list(ent)
     word: Token | None = None
@@ -251,7 +288,7 @@ def _literal(ent: Span, sent_of: list[int]) -> Mention | None:
         word = _designation_after(ent)
     if not tokens:
         return None
-    name = ent.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    name = ent.doc[tokens[0].i : tokens[-1].i + 1].text  # not doc.text: that joins every token
     if not key(name):
         return None
     designation = None
@@ -314,7 +351,7 @@ def _border_after(ent: Span) -> bool:
     return False
 
 
-def _embedded(ent: Span, gazetteer: Gazetteer, sent_of: list[int], *, demonyms: bool) -> list[Mention]:
+def _embedded(ent: Span, gazetteer: Gazetteer, sent_of: _Sentences, *, demonyms: bool) -> list[Mention]:
     """Toponyms inside an organisation, facility or event name, longest first, left to right."""
     lex = lexicon()
     doc = ent.doc
