@@ -30,3 +30,56 @@ def test_summary_groups_entities_and_says_what_was_skipped() -> None:
     assert "ORG (outlet)" in text and text.count("Para [UA]") == 1
     skipped = analysis_summary(Analysis(article=art, skipped={"nlp": "language ru"}))
     assert "language ru" in skipped
+
+
+def _place(n: int, mention: str, name: str, **kw: object) -> dict[str, object]:
+    start = 10 * n
+    base: dict[str, object] = {
+        "id": f"a:p{n}",
+        "mention": {"start": start, "end": start + len(mention), "text": mention},
+        "name": name,
+        "geonameid": kw.pop("geonameid", None),
+        "level": kw.pop("level", "country"),
+        "country": kw.pop("country", None),
+        "lat": kw.pop("lat", None),
+        "lon": kw.pop("lon", None),
+        "relative": kw.pop("relative", None),
+        "metonymy": kw.pop("metonymy", None),
+    }
+    return base
+
+
+def test_where_groups_mentions_of_one_place_and_lists_unresolved_last() -> None:
+    places = [
+        _place(0, "Russia", "Russia", geonameid=2017370, country="RU", lat=60.0, lon=100.0),
+        _place(
+            1,
+            "Ukrainian",
+            "Ukraine",
+            geonameid=690791,
+            country="UA",
+            lat=49.0,
+            lon=32.0,
+            relative={"text": "four miles from the Ukrainian border"},
+        ),
+        _place(
+            2,
+            "Moscow",
+            "Moscow",
+            geonameid=524901,
+            level="populated",
+            country="RU",
+            lat=55.7,
+            lon=37.6,
+            metonymy="government",
+        ),
+        _place(3, "Russian", "Russia", geonameid=2017370, country="RU", lat=60.0, lon=100.0),
+        _place(4, "Zzyzxgrad", "Zzyzxgrad", level=None),
+    ]
+    text = analysis_summary(Analysis(article=Article(id="a", text="x"), places=tuple(places)))
+    where = text[text.index("Where") :].splitlines()
+    assert where[0] == "Where (5 place mentions)"
+    assert where[1] == "  Russia [country, RU]: 2× as Russia, Russian"
+    assert where[2] == "  Ukraine [country, UA]: 1× as Ukrainian; four miles from the Ukrainian border"
+    assert where[3] == "  Moscow [populated, RU]: 1× as Moscow; acting as a government"
+    assert where[4] == "  not in the gazetteer: Zzyzxgrad"

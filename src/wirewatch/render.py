@@ -79,13 +79,46 @@ def analysis_summary(analysis: Analysis, *, width: int = 100, paragraphs: int | 
         if lines[-1]:
             lines.append("")
         lines += who_said_what(analysis.claims, width=width).rstrip("\n").split("\n")
-    for name, records in (
-        ("places", analysis.places),
-        ("events", analysis.events),
-    ):
-        if records:
-            lines.append(f"{name.capitalize():<10} {len(records)}")
+    if analysis.places:
+        if lines[-1]:
+            lines.append("")
+        lines += where(analysis.places, width=width).rstrip("\n").split("\n")
+    if analysis.events:
+        lines.append(f"{'Events':<10} {len(analysis.events)}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def where(places: Sequence[dict[str, Any]], *, width: int = 100) -> str:
+    """The article's places, one line per resolved place in order of first mention: name, level, country,
+    how often and how it is mentioned, relative locations ("approximately four miles from the Ukrainian
+    border") and metonymy ("as a government"); unresolved mentions last."""
+    seen: dict[Any, list[dict[str, Any]]] = {}
+    unresolved: list[str] = []
+    for p in places:
+        if p.get("lat") is None:
+            unresolved.append(_clean(_span_text(p.get("mention"))))
+            continue
+        seen.setdefault(p.get("geonameid") or (p.get("name"), p.get("lat")), []).append(p)
+    lines = [f"Where ({len(places)} place mentions)"]
+    for group in seen.values():
+        first = group[0]
+        head = f"{_clean(first.get('name'))} [{first.get('level')}, {first.get('country') or '-'}]"
+        written = sorted({_clean(_span_text(p.get("mention"))) for p in group})
+        notes = [f"{len(group)}× as {', '.join(written)}"]
+        notes += sorted({_clean(_obj(p.get("relative")).get("text")) for p in group if p.get("relative")})
+        if any(p.get("metonymy") for p in group):
+            notes.append("acting as a government")
+        lines += textwrap.wrap(
+            f"{head}: {'; '.join(notes)}", width=width, initial_indent="  ", subsequent_indent="      "
+        )
+    if unresolved:
+        lines += textwrap.wrap(
+            "not in the gazetteer: " + ", ".join(dict.fromkeys(unresolved)),
+            width=width,
+            initial_indent="  ",
+            subsequent_indent="      ",
+        )
+    return "\n".join(lines) + "\n"
 
 
 _ARTICLE_COLUMNS = ("id", "status", "published", "language", "outlet", "title", "error")

@@ -108,6 +108,13 @@ def test_metonymy_marks_acting_capitals(model: Language, gazetteer: Gazetteer) -
     assert located["metonymy"] is None
 
 
+def test_a_place_that_owns_its_parts_is_not_acting(model: Language, gazetteer: Gazetteer) -> None:
+    found = _places(model, gazetteer, "Drones hit Russia's Kursk Oblast. Russia's envoy protested.")
+    first, second = (p for p in found if p["mention"]["text"] == "Russia")
+    assert first["metonymy"] is None  # "Russia's Kursk Oblast": a part of the place
+    assert second["metonymy"] == "government"  # "Russia's envoy": the state acts
+
+
 def test_toponym_inside_an_organisation_name(model: Language, gazetteer: Gazetteer) -> None:
     text = "The Kharkiv Regional Military Administration reported two injured."
     kharkiv = _one(_places(model, gazetteer, text), "Kharkiv")

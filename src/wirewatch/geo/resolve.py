@@ -388,13 +388,61 @@ def _metonymy(doc: Doc, m: Mention, place: dict[str, Any]) -> str | None:
     root = span.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head  # "Pyongyang and Moscow": the second conjunct acts as the first does
-    if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
+    if root.dep_ in {"nsubj", "nsubjpass"}:
         return "government"
     if root.dep_ == "pobj" and root.head.dep_ == "agent":  # "denied by both Pyongyang and Moscow"
         return "government"
-    if root.i + 1 < len(doc) and doc[root.i + 1].tag_ == "POS":
+    if root.dep_ == "poss" and root.head.lemma_.lower() in _AGENTIVE_NOUNS:  # "Pyongyang's envoy"
         return "government"
     return None
+
+
+_AGENTIVE_NOUNS = frozenset(
+    [
+        "government",
+        "leader",
+        "leadership",
+        "president",
+        "minister",
+        "ministry",
+        "envoy",
+        "ambassador",
+        "diplomat",
+        "delegation",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "decision",
+        "position",
+        "response",
+        "demand",
+        "refusal",
+        "denial",
+        "statement",
+        "claim",
+        "accusation",
+        "offer",
+        "proposal",
+        "threat",
+        "warning",
+        "plan",
+        "policy",
+        "stance",
+        "move",
+        "support",
+        "forces",
+        "army",
+        "military",
+        "troops",
+        "regime",
+        "administration",
+        "authorities",
+        "intelligence",
+    ]
+)
+"""Heads that make a possessive country or capital act ("Moscow's decision", "Pyongyang's envoy"), unlike
+a place's parts ("Russia's Kursk Oblast", "South Korea's Yonhap News Agency")."""
 
 
 @cache
