@@ -275,7 +275,13 @@ def test_geocode_prints_places_and_runner_up_candidates(fake_pipeline: list[RawD
     result = run("geocode", text)
     assert result.exit_code == 0, result.output
     (raw,) = fake_pipeline
-    assert (raw.kind, raw.data, raw.name) == ("text", text.encode(), "<text>")
+    assert (raw.kind, raw.record_format, raw.data, raw.name) == (
+        "record",
+        "verbatim",
+        text.encode(),
+        "<text>",
+    )
+    assert raw.language == "en"  # declared: a phrase is too short for the language detector
     lines = result.stdout.splitlines()
     assert lines[0] == "Donetsk → Donetsk (populated, UA, Donetsk Oblast) 48.0159,37.8028 score 0.93"
     assert lines[1].startswith("    relative: “near Donetsk” (near")

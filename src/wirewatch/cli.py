@@ -486,7 +486,7 @@ def places_cmd(
 def geocode(ctx: click.Context, text: str, as_json: bool) -> None:
     """Find and resolve the places in TEXT (- reads stdin); nothing is stored.
 
-    TEXT runs through the whole pipeline as a plain-text article. Each place is printed as
+    TEXT runs through the whole pipeline exactly as given (mention offsets index it). Each place is printed as
     "mention → name (level, country, admin1) lat,lon score", then its relative location, if any, and its
     runner-up gazetteer candidates, indented.
 
@@ -504,7 +504,14 @@ def geocode(ctx: click.Context, text: str, as_json: bool) -> None:
     if not text.strip():
         raise UsageError("no text to geocode; give TEXT, or - with the text on stdin", input=name)
     settings = _settings(ctx)
-    result = analyze_raw(RawDocument(name=name, data=text.encode("utf-8"), kind="text"), settings)
+    # verbatim: a phrase is not a scraped page (no boilerplate to strip, no title line), and the mention
+    # offsets then index TEXT exactly as given
+    # declared in the first analysed language: "Kharkov" alone is too short for the language detector
+    language = next((x.strip() for x in settings.languages.split(",") if x.strip()), None)
+    raw = RawDocument(
+        name=name, data=text.encode("utf-8"), kind="record", record_format="verbatim", language=language
+    )
+    result = analyze_raw(raw, settings)
     for stage in ("nlp", "geo"):
         if stage in result.skipped:
             click.echo(f"warning: {name}: the {stage} stage did not run ({result.skipped[stage]})", err=True)

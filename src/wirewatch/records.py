@@ -56,6 +56,7 @@ class RawDocument:
     outlet: str | None = None
     content_type: str | None = None  # the HTTP Content-Type header, when fetched
     record_format: str | None = None  # for kind == "record": "text" or "html"
+    language: str | None = None  # the language the input declares; used when detection is unsure
 
     @property
     def sha256(self) -> str:

@@ -71,7 +71,8 @@ def extract(raw: RawDocument, settings: Settings) -> Article:
         raise ExtractionError(NO_TEXT_MESSAGE, input=raw.name, code=NO_TEXT_CODE)
 
     title = _nfc_or_none(raw.title or found.title)
-    language, score = detect_language(f"{title}\n{body}" if title else body, declared=found.declared_language)
+    declared_language = found.declared_language or raw.language
+    language, score = detect_language(f"{title}\n{body}" if title else body, declared=declared_language)
     url = raw.url or found.url
     return Article(
         id=article_id(url, body),
