@@ -88,6 +88,7 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True, text: str | N
     text = doc.text if text is None else text
     lex = lexicon()
     sent_of = _Sentences(doc)
+    name_words: frozenset[str] | None = None
     out: list[Mention] = []
     for ent in doc.ents:
         if ent.label_ in _PLACE_LABELS:
@@ -113,7 +114,9 @@ def find(doc: Doc, gazetteer: Gazetteer, *, demonyms: bool = True, text: str | N
                     )
                 )
         elif ent.label_ in _MISFILED_LABELS and not ent.ent_id_:
-            m = _misfiled(ent, gazetteer, sent_of)
+            if name_words is None:
+                name_words = _person_name_words(doc)
+            m = _misfiled(ent, gazetteer, sent_of, name_words)
             if m is not None:
                 out.append(m)
                 continue
@@ -190,7 +193,9 @@ def _is_place_name(gazetteer: Gazetteer, text: str, min_population: int, *, admi
     return False
 
 
-def _misfiled(ent: Span, gazetteer: Gazetteer, sent_of: _Sentences) -> Mention | None:
+def _misfiled(
+    ent: Span, gazetteer: Gazetteer, sent_of: _Sentences, name_words: frozenset[str]
+) -> Mention | None:
     """A whole ORG or PERSON entity that names a place: "Minnesota", "Tamil Nadu", "Walker County",
     "Alexandria" after "in" or before ", La."; a person's name ("Jackson" said) is left alone unless a
     preposition of place or an apposition says otherwise."""
@@ -202,7 +207,7 @@ def _misfiled(ent: Span, gazetteer: Gazetteer, sent_of: _Sentences) -> Mention |
     after = doc[ent.end : ent.end + 2]
     apposition = len(after) == 2 and after[0].text == "," and after[1].ent_type_ == "GPE"
     has_admin_word = ent[-1].lower_ in ADMIN_WORDS
-    modifier = len(words) == 1 and _modifies_a_noun(ent) and not _part_of_a_name(ent)
+    modifier = len(words) == 1 and _modifies_a_noun(ent) and not _part_of_a_name(ent, name_words)
     placed = before in _LOCATIVE or apposition or modifier
     if (
         ent.label_ == "PERSON"
@@ -225,10 +230,14 @@ def _modifies_a_noun(ent: Span) -> bool:
     return root.dep_ == "appos" and ent.start > 0 and ent.doc[ent.start - 1].text == ","
 
 
-def _part_of_a_name(ent: Span) -> bool:
+def _part_of_a_name(ent: Span, name_words: frozenset[str]) -> bool:
     """True when the word also appears inside a longer PERSON name in the article ("Jesse Jackson")."""
-    word = ent.text
-    return any(e.label_ == "PERSON" and len(e) > 1 and word in e.text.split() for e in ent.doc.ents)
+    return ent.text in name_words
+
+
+def _person_name_words(doc: Doc) -> frozenset[str]:
+    """Every word of the article's multi-word PERSON names, computed once per article."""
+    return frozenset(w for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split())
 
 
 def _unlabelled(doc: Doc, text: str, gazetteer: Gazetteer, sent_of: _Sentences) -> list[Mention]:
