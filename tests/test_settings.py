@@ -44,7 +44,7 @@ def test_every_setting_is_a_field_and_documented() -> None:
 
 
 def test_stages_names_only_built_stages() -> None:
-    assert load_settings(environ={}).stage_set == {"claims", "geo"}
+    assert load_settings(environ={}).stage_set == {"claims", "geo", "events"}
     assert load_settings(environ={"WIREWATCH_STAGES": ""}).stage_set == frozenset()
-    with pytest.raises(UsageError, match="'stages' names events"):
-        load_settings({"stages": "claims,events"}, environ={})
+    with pytest.raises(UsageError, match="'stages' names link"):
+        load_settings({"stages": "claims,link"}, environ={})

@@ -479,6 +479,220 @@ def places_cmd(
         click.echo(places_table(rows), nl=False)
 
 
+def event_filter_options(f: F) -> F:
+    """The filters ``events`` and ``export`` share (see :meth:`Store.events`)."""
+    options = [
+        click.option(
+            "--type",
+            "-t",
+            "event_type",
+            metavar="TYPE",
+            help="Only events of this PLOVER type, any case: AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, "
+            "AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT.",
+        ),
+        click.option(
+            "--country",
+            "-c",
+            metavar="CC",
+            help="Only events with an actor from, or a place in, this country (ISO 3166 alpha-2, any case).",
+        ),
+        click.option(
+            "--since", metavar="DATE", help="Only events on or after DATE (YYYY-MM-DD), by the event date."
+        ),
+        click.option(
+            "--until", metavar="DATE", help="Only events on or before DATE (YYYY-MM-DD), by the event date."
+        ),
+        click.option(
+            "--article", "-a", metavar="ID", help="Only this article's events (ID may be a unique prefix)."
+        ),
+        click.option("--limit", metavar="N", type=click.IntRange(min=1), help="At most N events."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 event``, ``2 events``."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _stored_events(
+    db: str, filters: dict[str, Any], *, analyses: bool
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The events matching ``filters`` (checked first: a bad one is a usage error before the database is
+    opened) and, when ``analyses``, the stored Analysis of each of their articles, in order of first use.
+    An --article that names no article exits 1 with one line."""
+    from wirewatch.store import open_store
+    from wirewatch.store.base import check_event_filters
+
+    check_event_filters(**{k: v for k, v in filters.items() if k != "article"})
+    found: dict[str, Any] = {}
+    with open_store(db) as store:
+        article = filters.get("article")
+        if article is not None and store.article(article) is None:
+            click.echo(f"error: {article}: no such article in {db} (see `wirewatch articles`)", err=True)
+            sys.exit(1)
+        rows = store.events(**filters)
+        if analyses:
+            for row in rows:
+                aid = str(row.get("article"))
+                if aid not in found:
+                    found[aid] = store.analysis(aid)
+    return rows, found
+
+
+@main.command(name="events")
+@db_option
+@event_filter_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="A JSON array of Event records, each with its article id and the Place records it points at.",
+)
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="ACLED-compatible CSV, one event a row (as `export --format csv`)."
+)
+@click.pass_context
+def events_cmd(
+    ctx: click.Context,
+    db: str | None,
+    event_type: str | None,
+    country: str | None,
+    since: str | None,
+    until: str | None,
+    article: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """List stored events: what happened, who did it to whom, when, where. Filters combine (all must hold).
+
+    \b
+    Examples:
+      wirewatch events --type assault --country UA --since 2024-06-01
+      wirewatch events --article 3f2a9c --json
+      wirewatch events --csv > events.csv          # ACLED columns, then wirewatch's own
+
+    The table shows, per event, its date (when.start, else when.end), PLOVER type/mode, ACLED sub-event
+    type, the actors ("Russia (military) → Ukraine"), the places, fatalities, flags (alleged: held only by
+    alleged or denied claims; negated; hypo: hypothetical; future) and the article id's first 8 characters.
+    Events are listed by article (ingest order), then in text order. --since and --until are inclusive.
+    """
+    from wirewatch.export.acled import events_csv
+    from wirewatch.export.event_tables import events_table
+
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv")
+    filters: dict[str, Any] = {
+        "type": event_type,
+        "country": country,
+        "since": since,
+        "until": until,
+        "article": article,
+        "limit": limit,
+    }
+    settings = _settings(ctx, db=db)
+    rows, analyses = _stored_events(settings.db, filters, analyses=as_csv)
+    if as_json:
+        _echo_json(rows)
+    elif as_csv:
+        click.echo(events_csv(rows, analyses), nl=False)
+    else:
+        click.echo(events_table(rows), nl=False)
+
+
+@main.command(name="export")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["csv", "geojson", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv: ACLED-compatible columns, one event a row; geojson: an RFC 7946 FeatureCollection, one Point "
+    "per event and place; jsonl: the full Analysis of each article with a matching event, one a line.",
+)
+@click.option(
+    "--out",
+    "-o",
+    metavar="FILE",
+    default="-",
+    help="Write to FILE (replaced whole, never left half-written); - is stdout [default: -].",
+)
+@db_option
+@event_filter_options
+@click.pass_context
+def export_cmd(
+    ctx: click.Context,
+    fmt: str,
+    out: str,
+    db: str | None,
+    event_type: str | None,
+    country: str | None,
+    since: str | None,
+    until: str | None,
+    article: str | None,
+    limit: int | None,
+) -> None:
+    """Export stored events as ACLED-compatible CSV, GeoJSON or JSONL. Filters are those of `events`.
+
+    \b
+    Examples:
+      wirewatch export --format csv --country UA --since 2024-06-01 --out ua.csv
+      wirewatch export --format geojson --type assault -o assaults.geojson   # QGIS, kepler.gl, geojson.io
+      wirewatch export --format jsonl --since 2024-06-01 > analyses.jsonl
+
+    CSV columns: ACLED's (event_id_cnty, event_date, year, time_precision, disorder_type, event_type,
+    sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, country,
+    admin1, admin2, location, latitude, longitude, geo_precision, source, source_scale, notes, fatalities),
+    then plover_type, plover_mode, claims, claim_chain, certainty, allegation, evidence, article_id,
+    article_url. Text cells are formula-safe; fatalities is 0 when none is reported, as ACLED writes it.
+    GeoJSON leaves out places without coordinates (their number is said on stderr). What was written is
+    said on stderr, so stdout carries only the export.
+    """
+    from wirewatch.export.acled import events_csv
+    from wirewatch.export.geojson import event_feature_collection
+    from wirewatch.export.jsonl import analyses_jsonl, write_atomic
+
+    filters: dict[str, Any] = {
+        "type": event_type,
+        "country": country,
+        "since": since,
+        "until": until,
+        "article": article,
+        "limit": limit,
+    }
+    settings = _settings(ctx, db=db)
+    rows, analyses = _stored_events(settings.db, filters, analyses=fmt in ("csv", "jsonl"))
+    chunks: list[str]
+    if fmt == "csv":
+        chunks = [events_csv(rows, analyses)]
+        what = _count(len(rows), "event")
+    elif fmt == "geojson":
+        collection = event_feature_collection(rows)
+        located = {f["properties"]["event_id"] for f in collection["features"]}
+        unmapped = sum(1 for r in rows if r.get("id") not in located)
+        if unmapped:
+            click.echo(
+                f"{_count(unmapped, 'event')} left out of the GeoJSON: no place with coordinates", err=True
+            )
+        chunks = [json.dumps(collection, ensure_ascii=False, indent=2) + "\n"]
+        what = f"{_count(len(collection['features']), 'feature')} ({_count(len(rows) - unmapped, 'event')})"
+    else:
+        kept = [a for a in analyses.values() if a is not None]
+        chunks = list(analyses_jsonl(kept))
+        what = f"{_count(len(kept), 'analysis', 'analyses')} ({_count(len(rows), 'event')})"
+    if out == "-":
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        click.echo(f"exported {what}", err=True)
+    else:
+        write_atomic(out, chunks)
+        click.echo(f"exported {what} to {out}", err=True)
+
+
 @main.command()
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print the Place records as a JSON array.")
@@ -850,6 +1064,47 @@ def eval_cir(ctx: click.Context, file: Path, as_json: bool, limit: int | None) -
             km = "-" if m.km is None else f"{m.km} km"
             got = f"{m.got_name} ({m.got_country or '?'})" if m.got_name is not None else "nothing"
             click.echo(f"  {m.kind:<17} {m.entry:<8} {m.town}, {m.province or '-'} → {got}, {km}")
+
+
+@eval_group.command(name="acled")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N rows (file order).")
+@click.pass_context
+def eval_acled(ctx: click.Context, file: Path, as_json: bool, limit: int | None) -> None:
+    """Events against an ACLED CSV export, each row's notes analysed verbatim (published event_date + 7 days).
+
+    One event per row (the first with an ACLED type, else the first): event and sub-event type, actor1's
+    country and sector, admin1, acc161 / acc25 of where[0], the date, fatalities; without --json, the first 20
+    wrong rows.
+    """
+    from wirewatch.eval.acled import evaluate as evaluate_acled
+
+    metrics, wrong = evaluate_acled(file, _settings(ctx), limit=limit)
+    _echo_metrics(metrics, as_json=as_json)
+    if not as_json:
+        for w in wrong[:20]:
+            click.echo(w.line())
+
+
+@eval_group.command(name="plover")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences (file order).")
+@click.pass_context
+def eval_plover(ctx: click.Context, file: Path, as_json: bool, limit: int | None) -> None:
+    """Event types against the PLOVER gold-standard records (JSON; 0.5b1 labels mapped to PLOVER 2.0).
+
+    event_type_acc (the first typed event in text order), any_type_acc (any event of the gold type) and
+    n_no_event; without --json, the ten commonest gold → predicted confusions. Texts are analysed verbatim.
+    """
+    from wirewatch.eval.plover import evaluate as evaluate_plover
+
+    metrics, confusion = evaluate_plover(file, _settings(ctx), limit=limit)
+    _echo_metrics(metrics, as_json=as_json)
+    if not as_json:
+        for (gold, predicted), count in confusion[:10]:
+            click.echo(f"  {count:>4}  {gold} → {predicted}")
 
 
 @main.command(name="settings")

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import wirewatch
 from wirewatch.errors import InputError, ModelError, WirewatchError
@@ -65,9 +65,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("geo", requires=("doc", "entities"), assigns=("places",), language_bound=True),
     Stage("events", requires=("doc", "claims", "places"), assigns=("events",), language_bound=True),
 )
-"""Stages in run order; ``events`` is declared, not built: it adds an empty list."""
+"""Stages in run order."""
 
-BUILT_STAGES = frozenset({"ingest", "nlp", "claims", "geo"})
+BUILT_STAGES = frozenset({"ingest", "nlp", "claims", "geo", "events"})
 
 
 def check_order(stages: Iterable[Stage]) -> None:
@@ -94,12 +94,14 @@ def _producer(spacy_model: str) -> tuple[tuple[str, str], ...]:
 
     from wirewatch import nlp
     from wirewatch.claims.attribution import RULES_VERSION
+    from wirewatch.events.extract import EVENTS_RULES_VERSION
     from wirewatch.geo.resolve import GEO_RULES_VERSION
 
     return (
         ("wirewatch", wirewatch.__version__),
         ("claims_rules", RULES_VERSION),
         ("geo_rules", GEO_RULES_VERSION),
+        ("events_rules", EVENTS_RULES_VERSION),
         ("spacy", version("spacy")),
         ("spacy_model", nlp.model_version_of(spacy_model)),
         ("trafilatura", version("trafilatura")),
@@ -128,6 +130,7 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
     """
     from wirewatch import nlp
     from wirewatch.claims import attribution
+    from wirewatch.events import extract as event_rules
     from wirewatch.geo import stage as geo_stage
     from wirewatch.ingest.extract import extract
 
@@ -159,6 +162,7 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
     if todo and model is not None:
         run_claims = "claims" in settings.stage_set
         run_geo = "geo" in settings.stage_set
+        run_events = "events" in settings.stage_set
         skipped = {s: "not in the 'stages' setting" for s in OPTIONAL_STAGES if s not in settings.stage_set}
         if run_geo:
             geo_stage.open_default(settings)  # a missing or broken gazetteer fails the batch, not each input
@@ -166,11 +170,18 @@ def analyze_batch(raws: Sequence[RawDocument], settings: Settings) -> list[Analy
         def analysed(article: Article, doc: Doc) -> Analysis:
             claims = tuple(attribution.extract(doc, article.id)) if run_claims else ()
             places = tuple(geo_stage.places_of(doc, article.id, settings)) if run_geo else ()
+            events: tuple[dict[str, Any], ...] = ()
+            if run_events:
+                found = event_rules.extract(
+                    doc, article.id, published=article.published, claims=claims, places=places
+                )
+                events = tuple(found)
             return Analysis(
                 article=article,
                 entities=tuple(nlp.entities(doc)),
                 claims=claims,
                 places=places,
+                events=events,
                 producer=prod,
                 skipped=dict(skipped),
             )

@@ -61,9 +61,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "stages",
         str,
-        "claims,geo",
-        "Comma-separated analysis stages to run after nlp (built: claims, geo); a stage left out is marked "
-        "skipped and adds no records.",
+        "claims,geo,events",
+        "Comma-separated analysis stages to run after nlp (built: claims, geo, events); a stage left out is "
+        "marked skipped and adds no records.",
     ),
     Setting(
         "gazetteer",
@@ -81,7 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-OPTIONAL_STAGES = ("claims", "geo")
+OPTIONAL_STAGES = ("claims", "geo", "events")
 """The stages the ``stages`` setting can name: built stages that run after nlp."""
 
 
@@ -96,7 +96,7 @@ class Settings:
     allow_private: bool = False
     workers: int = 1
     languages: str = "en"
-    stages: str = "claims,geo"
+    stages: str = "claims,geo,events"
     gazetteer: str = ""
     geo_demonyms: bool = True
 

@@ -33,7 +33,7 @@ def test_places_come_with_the_analysis(fixture_gazetteer: Path) -> None:
 def test_geo_left_out_of_stages_is_skipped_not_failed(fixture_gazetteer: Path) -> None:
     analysis = analyze_raw(_raw(), Settings(gazetteer=str(fixture_gazetteer), stages="claims"))
     assert analysis.places == ()
-    assert analysis.skipped == {"geo": "not in the 'stages' setting"}
+    assert analysis.skipped == {"geo": "not in the 'stages' setting", "events": "not in the 'stages' setting"}
 
 
 @pytest.mark.parametrize("content", [None, b"not a database at all", b""])

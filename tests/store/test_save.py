@@ -231,7 +231,11 @@ def test_failed_then_ok_is_new_and_repeat_failure_changes_nothing(
 
 def test_counts(store: SqliteStore, run_id: int, make: Make) -> None:
     for n in range(3):
-        store.save_analysis(*make(n), run_id)
+        analysis, raw = make(n)
+        if n == 0:  # one event, with one actor and no place
+            event = {"id": f"{analysis.article.id}:e1", "type": "ASSAULT", "actors": [{"role": "actor"}]}
+            analysis = replace(analysis, events=(event,))
+        store.save_analysis(analysis, raw, run_id)
     store.save_failure("x", ExtractionError("no text"), b"x", run_id)
     assert store.counts() == {
         "articles": 4,
@@ -242,6 +246,7 @@ def test_counts(store: SqliteStore, run_id: int, make: Make) -> None:
         "entities": 6,
         "claims": 3,
         "places": 0,
+        "events": 1,
         "errors": 1,
         "runs": 1,
     }

@@ -95,6 +95,7 @@ def places(doc: Doc, article_id: str, gazetteer: Gazetteer, *, demonyms: bool = 
         for c in cs:
             c.score = c.prior + _context(c.entry, shares, named, follow)
         cs.sort(key=lambda c: c.score, reverse=True)
+    _area_after_comma(text, mentions, cands)
     _proximity(cands)
     sent_starts = _sentence_starts(doc)
     out = []
@@ -271,6 +272,46 @@ def _context(
         if e.country == country and (admin1 is None or e.admin1_code == admin1):
             bonus += _ADMIN1_APPOSITION if admin1 is not None else _ADMIN1_APPOSITION / 2
     return bonus
+
+
+def _area_after_comma(text: str, mentions: Sequence[Mention], cands: Sequence[list[_Cand]]) -> None:
+    """ "Hryhorivka, Donetsk" and "Kremenchuk, Poltava": a name right after a place and a comma is the
+    admin-1 area that holds it when one of its candidates does, not the city of that name."""
+    for i in range(len(mentions) - 1):
+        m, nxt = mentions[i], mentions[i + 1]
+        if text[m.end : nxt.start].strip() != "," or not cands[i] or not cands[i + 1]:
+            continue
+        inner = {(c.entry.country, c.entry.admin1_code) for c in cands[i] if c.entry.level != "admin1"}
+        areas = [c for c in cands[i + 1] if c.entry.level == "admin1"]
+        held = [a for a in areas if (a.entry.country, a.entry.admin1_code) in inner]
+        if not held:
+            # the village may be missing from the gazetteer ("near Hryhorivka, Donetsk"): the name after
+            # the comma is still its area, unless it opens a list of places ("Kharkiv, Sumy and Odesa")
+            if not areas or _opens_a_list(text, mentions, i + 1) or cands[i][0].entry.level in _AREA_LEVELS:
+                continue
+            country = cands[i][0].entry.country
+            held = [a for a in areas if a.entry.country == country] or areas
+        area = max(held, key=lambda a: a.score)
+        area.score += _ADMIN1_APPOSITION
+        cands[i + 1].sort(key=lambda c: c.score, reverse=True)
+        for c in cands[i]:
+            if (c.entry.country, c.entry.admin1_code) == (area.entry.country, area.entry.admin1_code):
+                c.score += _ADMIN1_APPOSITION / 2
+        cands[i].sort(key=lambda c: c.score, reverse=True)
+
+
+_AREA_LEVELS = frozenset({"country", "admin1", "region", "continent"})
+
+
+def _opens_a_list(text: str, mentions: Sequence[Mention], i: int) -> bool:
+    """True when mention ``i`` is followed by "and"/"or" or by a comma and another place."""
+    after = text[mentions[i].end : mentions[i].end + 8].lstrip().lower()
+    if after.startswith(("and ", "or ", "&")):
+        return True
+    if after.startswith(",") and i + 1 < len(mentions):
+        between = text[mentions[i].end : mentions[i + 1].start].strip().lower()
+        return between in {",", ", and", ", or"}
+    return False
 
 
 def _proximity(cands: Sequence[list[_Cand]]) -> None:

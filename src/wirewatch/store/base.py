@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Literal, Self
 
@@ -28,12 +30,15 @@ __all__ = [
     "ARTICLE_FIELDS",
     "ARTICLE_STATUSES",
     "CLAIM_KINDS",
+    "EVENT_TYPES",
     "EVIDENTIALS",
     "PLACE_LEVELS",
     "SOURCE_KINDS",
+    "EventFilters",
     "SaveResult",
     "Store",
     "check_claim_filters",
+    "check_event_filters",
     "check_place_filters",
     "dumps_json",
     "failure_article_id",
@@ -122,6 +127,82 @@ def check_place_filters(
     return code
 
 
+#: The 16 PLOVER 2.0 event types (``Event.type``), in the order of the PLOVER codebook.
+EVENT_TYPES: tuple[str, ...] = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilters:
+    """The filters of :meth:`Store.events`, checked and normalised by :func:`check_event_filters`:
+    ``type`` and ``country`` upper-cased, dates as given (``YYYY-MM-DD``)."""
+
+    type: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def _check_day(name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if not _DAY.match(text):
+            raise ValueError(text)
+        date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{name} must be a date written YYYY-MM-DD, e.g. 2024-06-01, not {value!r}"
+        ) from None
+    return text
+
+
+def check_event_filters(
+    *,
+    type: str | None = None,
+    country: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+) -> EventFilters:
+    """Raise :class:`~wirewatch.errors.UsageError` for a filter :meth:`Store.events` does not take, so a
+    command can check before it opens a database; return the filters normalised.
+
+    ``type`` is one of :data:`EVENT_TYPES` in any case (``assault`` = ``ASSAULT``); ``country`` a two-letter
+    ISO 3166 code in any case; ``since`` and ``until`` real dates written ``YYYY-MM-DD``, ``since`` not after
+    ``until``; ``limit`` a whole number ≥ 0.
+    """
+    kind = None
+    if type is not None:
+        kind = type.strip().upper()
+        if kind not in EVENT_TYPES:
+            raise UsageError(f"event type must be a PLOVER type ({', '.join(EVENT_TYPES)}), not {type!r}")
+    code = check_place_filters(country=country, limit=limit)
+    first, last = _check_day("since", since), _check_day("until", until)
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"since ({first}) is after until ({last}); no event can match")
+    return EventFilters(type=kind, country=code, since=first, until=last)
+
+
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with microseconds, e.g. ``2024-06-01T12:00:00.000000Z``.
 
@@ -179,7 +260,8 @@ class Store(ABC):
         """Store one analysed article with its raw input in one transaction.
 
         Returns ``"new"`` (no row, or only a ``failed`` row, had this id), ``"updated"`` (the text or the
-        analysis changed; entities, claims and places are replaced) or ``"unchanged"`` (nothing written).
+        analysis changed; entities, claims, places and events are replaced) or ``"unchanged"`` (nothing
+        written).
         """
 
     @abstractmethod
@@ -262,12 +344,35 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def events(
+        self,
+        *,
+        type: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored events: each the full ``Event`` dict with ``"article"`` (its article id) and ``"places"``
+        (the ``Place`` dicts of that article its ``where`` entries point at, in that order, each once; an id
+        that names no stored place is skipped) added, ordered by article (``ingested_at``, then id) and then
+        by position in the article's analysis.
+
+        ``type`` a PLOVER type (:data:`EVENT_TYPES`, any case); ``country`` an ISO 3166 alpha-2 code, any
+        case, matching an actor's country or a linked place's country; ``since`` / ``until`` ``YYYY-MM-DD``,
+        inclusive, on the event date (``when.start``, else ``when.end``; an event with neither is left out
+        when either is given); ``article`` an article id or unique prefix. A bad filter is a
+        :class:`~wirewatch.errors.UsageError` (see :func:`check_event_filters`). Filters combine (AND).
+        """
+
+    @abstractmethod
     def raw_documents(self) -> Iterator[RawDocument]:
         """Every stored input rebuilt as a :class:`RawDocument`, in the order first stored (for reprocess)."""
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
-        """Row counts: articles (and by status), raw_blobs, entities, claims, errors, runs."""
+        """Row counts: articles (and by status), raw_blobs, entities, claims, places, events, errors, runs."""
 
     @abstractmethod
     def close(self) -> None:

@@ -26,6 +26,7 @@ from wirewatch.store.base import (
     SaveResult,
     Store,
     check_claim_filters,
+    check_event_filters,
     check_place_filters,
     dumps_json,
     failure_article_id,
@@ -186,9 +187,13 @@ class SqliteStore(Store):
                 conn.execute("DELETE FROM entities WHERE article_id = ?", (article.id,))
                 conn.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))  # sources cascade
                 conn.execute("DELETE FROM places WHERE article_id = ?", (article.id,))
+                conn.execute(
+                    "DELETE FROM events WHERE article_id = ?", (article.id,)
+                )  # actors, places cascade
             self._insert_entities(conn, analysis)
             self._insert_claims(conn, analysis, raw.name)
             self._insert_places(conn, analysis, raw.name)
+            self._insert_events(conn, analysis, raw.name)
             conn.execute(
                 "INSERT OR IGNORE INTO article_inputs (raw_sha256, input_key, article_id, first_seen) "
                 "VALUES (?, ?, ?, ?)",
@@ -403,6 +408,77 @@ class SqliteStore(Store):
         rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
         return [{**json.loads(row["record"]), "id": row["id"], "article": row["article_id"]} for row in rows]
 
+    def events(
+        self,
+        *,
+        type: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        checked = check_event_filters(type=type, country=country, since=since, until=until, limit=limit)
+        where: list[str] = []
+        params: list[Any] = []
+        if article is not None:
+            found = self._resolve_id(article)
+            if found is None:
+                return []
+            where.append("e.article_id = ?")
+            params.append(found)
+        if checked.type is not None:
+            where.append("e.type = ? COLLATE NOCASE")
+            params.append(checked.type)
+        if checked.country is not None:
+            where.append(
+                "(EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.country = ?) "
+                "OR EXISTS (SELECT 1 FROM event_places ep JOIN places p ON p.id = ep.place_id "
+                "AND p.article_id = e.article_id WHERE ep.event_id = e.id AND p.country = ?))"
+            )
+            params += [checked.country, checked.country]
+        # the event date: when.start, else when.end; a timestamp compares by its day
+        day = "substr(coalesce(e.start_date, e.end_date), 1, 10)"
+        if checked.since is not None:
+            where.append(f"{day} >= ?")
+            params.append(checked.since)
+        if checked.until is not None:
+            where.append(f"{day} <= ?")
+            params.append(checked.until)
+        sql = (
+            "SELECT e.id, e.article_id, e.record FROM events e JOIN articles a ON a.id = e.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.ingested_at, a.id, e.idx LIMIT ?"
+        )
+        rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
+        articles = sorted({str(row["article_id"]) for row in rows})
+        places: dict[tuple[str, str], dict[str, Any]] = {}
+        if articles:
+            for p in self._read(
+                "SELECT id, article_id, record FROM places "
+                "WHERE article_id IN (SELECT value FROM json_each(?))",
+                (dumps_json(articles),),
+            ):
+                places[(p["article_id"], p["id"])] = {**json.loads(p["record"]), "id": p["id"]}
+        result: list[dict[str, Any]] = []
+        for row in rows:
+            event: dict[str, Any] = {
+                **json.loads(row["record"]),
+                "id": row["id"],
+                "article": row["article_id"],
+            }
+            linked: list[dict[str, Any]] = []
+            seen: set[str] = set()
+            for entry in event.get("where") or []:
+                place_id = _obj(entry).get("place")
+                found_place = places.get((row["article_id"], str(place_id)))
+                if found_place is not None and found_place["id"] not in seen:
+                    seen.add(found_place["id"])
+                    linked.append(found_place)
+            event["places"] = linked
+            result.append(event)
+        return result
+
     def raw_documents(self) -> Iterator[RawDocument]:
         # Take the list first, then fetch each blob: the caller may write (reprocess) while iterating.
         plan: list[tuple[str, dict[str, Any]]] = []
@@ -451,7 +527,7 @@ class SqliteStore(Store):
         for row in self._read("SELECT status, count(*) AS n FROM articles GROUP BY status"):
             result[row["status"]] = row["n"]
             result["articles"] += row["n"]
-        for table in ("raw_blobs", "entities", "claims", "places", "errors", "runs"):
+        for table in ("raw_blobs", "entities", "claims", "places", "events", "errors", "runs"):
             result[table] = self._read(f"SELECT count(*) FROM {table}").fetchone()[0]
         return result
 
@@ -670,6 +746,120 @@ class SqliteStore(Store):
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+
+    @staticmethod
+    def _insert_events(conn: sqlite3.Connection, analysis: Analysis, what: str) -> None:
+        """The ``events``, ``event_actors`` and ``event_places`` rows of an analysis (0004_events.sql
+        backfills the same from stored analyses).
+
+        Event ids are ``ARTICLEID:eN`` (an event without one gets it from its position) and must be unique:
+        within the article, and against every other article's events.
+        """
+        article_id = analysis.article.id
+        event_rows: list[tuple[Any, ...]] = []
+        actor_rows: list[tuple[Any, ...]] = []
+        place_rows: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        for idx, event in enumerate(analysis.events):
+            if not isinstance(event, dict):
+                raise StoreError(f"event {idx + 1} of article {article_id} is not a JSON object", input=what)
+            event_id = event.get("id")
+            event_id = f"{article_id}:e{idx + 1}" if event_id is None else str(event_id)
+            if event_id in seen:
+                raise StoreError(f"event id {event_id} appears twice in article {article_id}", input=what)
+            seen.add(event_id)
+            acled = _obj(event.get("acled"))
+            when = _obj(event.get("when"))
+            event_rows.append(
+                (
+                    event_id,
+                    article_id,
+                    idx,
+                    event.get("type"),
+                    event.get("mode"),
+                    acled.get("event_type"),
+                    acled.get("sub_event_type"),
+                    *_span_columns(event.get("trigger")),
+                    when.get("start"),
+                    when.get("end"),
+                    when.get("precision"),
+                    _whole(event.get("fatalities")),
+                    _whole(event.get("size")),
+                    *(_flag(event.get(k)) for k in ("negated", "hypothetical", "future", "allegation")),
+                    dumps_json(event),
+                )
+            )
+            actors = event.get("actors")
+            for n, actor in enumerate(actors if isinstance(actors, list) else []):
+                if isinstance(actor, dict):
+                    actor_rows.append(
+                        (
+                            event_id,
+                            n,
+                            actor.get("role"),
+                            actor.get("name"),
+                            actor.get("country"),
+                            actor.get("sector"),
+                        )
+                    )
+            entries = event.get("where")
+            for n, entry in enumerate(entries if isinstance(entries, list) else []):
+                if isinstance(entry, dict):
+                    distance = entry.get("distance_km")
+                    place_rows.append(
+                        (
+                            event_id,
+                            n,
+                            entry.get("place"),
+                            entry.get("relation"),
+                            distance if _is_number(distance) else None,
+                            entry.get("from"),
+                            _whole(entry.get("geo_precision")),
+                        )
+                    )
+        taken = conn.execute(
+            "SELECT id, article_id FROM events "
+            "WHERE id IN (SELECT value FROM json_each(?)) AND article_id != ?",
+            (dumps_json(sorted(seen)), article_id),
+        ).fetchone()
+        if taken is not None:
+            raise StoreError(
+                f"event id {taken['id']} of article {article_id} is already stored for article "
+                f"{taken['article_id']}; event ids are ARTICLEID:eN and must be unique",
+                input=what,
+            )
+        conn.executemany(
+            "INSERT INTO events (id, article_id, idx, type, mode, acled_event_type, acled_sub_event_type, "
+            "trigger_start, trigger_end, trigger_text, start_date, end_date, precision, fatalities, size, "
+            "negated, hypothetical, future, allegation, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            event_rows,
+        )
+        conn.executemany(
+            "INSERT INTO event_actors (event_id, idx, role, name, country, sector) VALUES (?, ?, ?, ?, ?, ?)",
+            actor_rows,
+        )
+        conn.executemany(
+            "INSERT INTO event_places "
+            '(event_id, idx, place_id, relation, distance_km, "from", geo_precision) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            place_rows,
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _whole(value: Any) -> int | None:
+    """An integer field (fatalities, size, geo_precision): the value when it is a whole number, else None
+    (as the migration's ``json_type(...) = 'integer'``)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _flag(value: Any) -> int | None:
+    """A boolean field as SQLite stores it: 1, 0, or None when it is not a JSON boolean."""
+    return int(value) if isinstance(value, bool) else None
 
 
 def _obj(value: Any) -> dict[str, Any]:

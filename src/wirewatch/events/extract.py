@@ -1,0 +1,534 @@
+"""The events stage: typed, dated, located events with actors and the claims that hold them.
+
+For each sentence of a parsed article:
+
+1. **Triggers** from ``events/data/triggers.tsv``, matched on lemmas with spaCy's ``Matcher`` (one C pass
+   per article; multi-word triggers such as "open fire" or "drone strike" included). Overlapping matches keep
+   the highest priority, then the longest. Each trigger gives a PLOVER 2.0 type and mode and, for violent and
+   strategic events, an ACLED event type and sub-event type.
+2. **Instruments** (``instruments.tsv``) in the same sentence refine a generic violent trigger ("attacked",
+   "hit", "struck") into its ACLED sub-event: "with drones" makes an Air/drone strike, "with artillery" a
+   Shelling/artillery/missile attack.
+3. **Actors**: the trigger's subject (or the agent of a passive, or for a noun trigger the subject of its
+   verb) is the actor, its object or the object of "at / on / against" the recipient; each is named from the
+   actor table (``actors.tsv``: "Russian forces" → Military Forces of Russia), else from an entity with its
+   country and a sector word ("North Korean soldiers" → KP, military). "Pyongyang and Moscow" gives two.
+4. **Size** is a number modifying the actor ("18 North Korean soldiers"); **fatalities** and **injuries**
+   are read from the trigger's sentence and, for the first event of a paragraph, the rest of it
+   (:mod:`wirewatch.events.numbers`).
+5. **When**: the date phrase nearest the trigger in its sentence (:mod:`wirewatch.events.when`).
+6. **Where**: the places of the trigger's sentence that are locations, not actors (demonyms, toponyms inside
+   names and acting governments are left out), with ``relation`` and ``distance_km`` from the place's
+   ``relative`` and ACLED's ``geo_precision`` (1 the town itself, 2 near a town or a district, 3 a region or
+   country).
+7. **Modality**: ``negated`` (a negation on the trigger), ``hypothetical`` (a condition or a modal: could,
+   would, may), ``future`` (will, plans to).
+8. **Holders**: the claims whose content contains the trigger, or, for a speech act (ACCUSE, REJECT,
+   REQUEST, THREATEN, ...), the claim whose cue is the trigger. An event held only by claims that are
+   alleged, or that a denial rejects, is an ``allegation``.
+
+Mentions of the same event in one article (same type, mode and ACLED type, overlapping actors, and dates
+and places that do not conflict) are merged: one event, several ``mentions``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from wirewatch.events import lexicon
+from wirewatch.events.numbers import fatalities, injuries, number
+from wirewatch.events.when import TIME_PRECISION, parse_published, resolve_when
+from wirewatch.nlp import lexicon as nlp_lexicon
+
+__all__ = ["EVENTS_RULES_VERSION", "SPEECH_ACTS", "extract"]
+
+EVENTS_RULES_VERSION = "1"
+SPEECH_ACTS = frozenset({"ACCUSE", "REJECT", "REQUEST", "THREATEN", "AGREE", "CONCEDE", "SUPPORT"})
+"""Types whose trigger can itself be a claim's cue ("accused", "denied"): the attribution performs them."""
+
+_GENERIC = frozenset({"attack", "strike", "hit", "target", "fire", "shell", "bomb", "assault", "launch"})
+_SECTOR_WORDS = {
+    "forces": "military", "force": "military", "troops": "military", "troop": "military", "army": "military",
+    "soldiers": "military", "soldier": "military", "military": "military", "servicemen": "military",
+    "personnel": "military", "units": "military", "battalion": "military", "brigade": "military",
+    "fighters": "military", "navy": "military", "aviation": "military", "jets": "military",
+    "police": "police", "officers": "police", "government": "government", "officials": "government",
+    "authorities": "government", "ministry": "government", "president": "government", "leader": "government",
+    "minister": "government", "rebels": "rebel", "separatists": "rebel", "militants": "rebel",
+    "civilians": "civilians", "residents": "civilians", "people": "civilians", "protesters": "protesters",
+    "demonstrators": "protesters", "intelligence": "intelligence", "journalists": "media",
+}  # fmt: skip
+_LOCATION_PREPS = frozenset(
+    {"in", "near", "at", "outside", "around", "on", "across", "along", "into", "of", "from"}
+)
+_NOT_TRIGGER_ENTS = frozenset(
+    {
+        "DATE",
+        "TIME",
+        "CARDINAL",
+        "ORDINAL",
+        "QUANTITY",
+        "MONEY",
+        "PERCENT",
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "FAC",
+    }
+)
+_MODALS = frozenset({"could", "would", "might", "may", "should", "can"})
+_FUTURE = frozenset({"will", "shall", "'ll"})
+_LOCK = threading.Lock()
+_MATCHERS: dict[int, Matcher] = {}
+
+
+@dataclass
+class _Event:
+    trigger: Span
+    trig: lexicon.Trigger
+    acled: tuple[str, str] | None
+    mode: str | None
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    size: int | None = None
+    fatalities: int | None = None
+    injuries: int | None = None
+    when: dict[str, Any] = field(default_factory=dict)
+    where: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+    negated: bool = False
+    hypothetical: bool = False
+    future: bool = False
+    mentions: list[Span] = field(default_factory=list)
+
+
+def extract(
+    doc: Doc,
+    article_id: str,
+    *,
+    published: str | None = None,
+    claims: Sequence[dict[str, Any]] = (),
+    places: Sequence[dict[str, Any]] = (),
+) -> list[dict[str, Any]]:
+    """The Event records of a parsed article (docs/data_format.md), in text order."""
+    matcher = _matcher(doc.vocab)
+    pub = parse_published(published)
+    text = doc.text
+    found: list[_Event] = []
+    first_in_paragraph: set[int] = set()
+    seen_paragraphs: set[int] = set()
+    for span in _best_matches(doc, matcher):
+        trigger = _TRIGGER_BY_KEY[span.label_]
+        if not _pos_ok(span[0], trigger.pos) or span[0].ent_type_ in _NOT_TRIGGER_ENTS:
+            continue  # "March" the month is no march; "Strike" in a name is no strike
+        sent = span.sent
+        acled = _acled(trigger, sent)
+        event = _Event(trigger=span, trig=trigger, acled=acled, mode=trigger.mode, mentions=[span])
+        event.actors = _actors(span)
+        event.size = _size(event.actors)
+        event.when = resolve_when(_date_phrase(sent, span), pub)
+        event.where = _where(sent, places, event.actors)
+        _local_country(event.actors, event.where, places)
+        event.negated, event.hypothetical, event.future = _modality(span)
+        paragraph = _paragraph_of(text, span.start_char)
+        harm_text = sent.text
+        if paragraph[0] not in seen_paragraphs:
+            seen_paragraphs.add(paragraph[0])
+            first_in_paragraph.add(len(found))
+            harm_text = text[span.start_char : paragraph[1]]
+        if acled is not None or trigger.plover in {"ASSAULT", "COERCE"}:
+            event.fatalities = fatalities(harm_text)
+            event.injuries = injuries(harm_text)
+        event.claims = _holders(span, trigger, claims)
+        found.append(event)
+    merged = _merge(found)
+    return [_record(article_id, n, e, claims) for n, e in enumerate(merged)]
+
+
+# --- matching ---------------------------------------------------------------------------------------------
+
+_TRIGGER_BY_KEY: dict[str, lexicon.Trigger] = {}
+
+
+def _matcher(vocab: Vocab) -> Matcher:
+    with _LOCK:
+        m = _MATCHERS.get(id(vocab))
+        if m is not None:
+            return m
+        m = Matcher(vocab)
+        for items in lexicon.triggers().values():
+            for t in items:
+                key = f"{' '.join(t.words)}|{t.pos}|{t.plover}|{t.mode or ''}"
+                _TRIGGER_BY_KEY[key] = t
+                m.add(key, [[{"LEMMA": w} if i else {"LOWER": w} for i, w in enumerate(t.words)]])
+                m.add(key, [[{"LEMMA": w} for w in t.words]])
+        _MATCHERS[id(vocab)] = m
+        return m
+
+
+def _best_matches(doc: Doc, matcher: Matcher) -> list[Span]:
+    spans = []
+    for match_id, start, end in matcher(doc):
+        key = doc.vocab.strings[match_id]
+        spans.append(Span(doc, start, end, label=key))
+    spans.sort(key=lambda s: (-_TRIGGER_BY_KEY[s.label_].priority, -(s.end - s.start), s.start))
+    taken: set[int] = set()
+    kept = []
+    for s in spans:
+        if any(i in taken for i in range(s.start, s.end)):
+            continue
+        taken.update(range(s.start, s.end))
+        kept.append(s)
+    kept.sort(key=lambda s: s.start)
+    return kept
+
+
+def _pos_ok(token: Token, pos: str) -> bool:
+    if pos == "VERB":
+        return token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB")
+    if pos == "NOUN":
+        return token.pos_ in {"NOUN", "PROPN"}
+    return True
+
+
+def _acled(trigger: lexicon.Trigger, sent: Span) -> tuple[str, str] | None:
+    base = (
+        (trigger.acled_event_type, trigger.acled_sub_event_type)
+        if trigger.acled_event_type and trigger.acled_sub_event_type
+        else None
+    )
+    if trigger.plover != "ASSAULT" and base is None:
+        return None
+    best: lexicon.Instrument | None = None
+    table = lexicon.instruments()
+    lowers = [t.lower_ for t in sent]
+    lemmas = [t.lemma_.lower() for t in sent]
+    for i in range(len(lowers)):
+        for words in {lowers[i], lemmas[i]}:
+            for inst in table.get(words, ()):
+                n = len(inst.words)
+                matched = tuple(lowers[i : i + n]) == inst.words or tuple(lemmas[i : i + n]) == inst.words
+                if matched and (best is None or inst.priority > best.priority):
+                    best = inst
+    generic = trigger.words[0] in _GENERIC or base is None
+    if best is not None and generic:  # "defused an artillery shell" stays a disrupted weapon
+        return (best.acled_event_type, best.acled_sub_event_type)
+    return base
+
+
+# --- actors ---------------------------------------------------------------------------------------------
+
+
+def _actors(trigger: Span) -> list[dict[str, Any]]:
+    head = trigger.root
+    verb = head
+    if head.pos_ in {"NOUN", "PROPN"} and head.dep_ in {"dobj", "pobj", "nsubj", "attr"}:
+        verb = head.head if head.dep_ != "pobj" else head.head.head
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj"}]
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    passive_subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    objects = [c for c in verb.children if c.dep_ in {"dobj"}]
+    preps = [
+        g
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ in {"at", "on", "against", "to", "with", "toward", "towards"}
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    if head.pos_ in {"NOUN", "PROPN"}:  # "strikes on Kharkiv", "attack against positions"
+        preps += [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in {"on", "against", "at", "to"}
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+    actor_heads = subjects + agents if (subjects or agents) else []
+    recipient_heads = objects + passive_subjects + preps
+    if not actor_heads and verb.dep_ in {"xcomp", "advcl", "conj", "relcl", "acl"}:
+        # "forces continued to shell", "troops shelled X, killing": the governing clause's subject
+        up = verb.head
+        actor_heads = [c for c in up.children if c.dep_ == "nsubj"]
+    out: list[dict[str, Any]] = []
+    for role, heads in (("actor", actor_heads), ("recipient", recipient_heads)):
+        for h in heads:
+            for conj in [h, *[c for c in h.conjuncts if c.i > h.i]]:
+                a = _actor(conj, role)
+                if a is not None and not any(x["name"] == a["name"] and x["role"] == role for x in out):
+                    out.append(a)
+    return out
+
+
+def _actor(token: Token, role: str) -> dict[str, Any] | None:
+    doc = token.doc
+    left = token.left_edge.i
+    words = [
+        t
+        for t in doc[left : token.i + 1]
+        if (t.dep_ != "det" or t.i == token.i) and t.ent_type_ not in {"DATE", "TIME"} and not t.is_punct
+    ]
+    if not words:
+        return None
+    phrase = doc[words[0].i : token.i + 1]
+    entry = lexicon.actor(phrase.text) or lexicon.actor(token.text)
+    lex = nlp_lexicon()
+    count = None
+    for t in phrase:
+        if t.dep_ == "nummod" and t.head.i == token.i:
+            count = number(t.text)
+    if entry is not None:
+        return _actor_record(
+            role, entry.name, entry.country, entry.sector, phrase, entry.acled_name, entry.inter, count
+        )
+    country = None
+    for t in phrase:
+        country = country or lex.demonym(t.text)
+    if token.ent_type_ in {"GPE", "NORP", "ORG", "PERSON"} or country:
+        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        name = ent.text if ent is not None and ent.label_ != "NORP" else phrase.text
+        country = country or (lex.country(ent.text) if ent is not None else None)
+        info = None
+        if ent is not None:
+            info = lex.lookup(ent.text) if hasattr(lex, "lookup") else None
+        sector = _SECTOR_WORDS.get(token.lower_)
+        if sector is None and info is not None:
+            sector = getattr(info, "kind", None)
+            country = country or getattr(info, "country", None)
+        if sector is None and ent is not None and ent.label_ == "GPE":
+            sector = "government"  # "North Korea", "Pyongyang" acting
+        return _actor_record(role, name, country, sector, phrase, None, None, count)
+    sector = _SECTOR_WORDS.get(token.lower_)
+    if sector is not None:
+        return _actor_record(role, phrase.text, None, sector, phrase, None, None, count)
+    return None
+
+
+def _actor_record(
+    role: str,
+    name: str,
+    country: str | None,
+    sector: str | None,
+    phrase: Span,
+    acled_name: str | None,
+    inter: int | None,
+    count: int | None,
+) -> dict[str, Any]:
+    return {
+        "role": role,
+        "name": name,
+        "country": country,
+        "sector": sector,
+        "span": {"start": phrase.start_char, "end": phrase.end_char, "text": phrase.text},
+        "acled_name": acled_name,
+        "inter": inter,
+        "count": count,
+    }
+
+
+def _size(actors: list[dict[str, Any]]) -> int | None:
+    return next((a["count"] for a in actors if a["role"] == "actor" and a.get("count")), None)
+
+
+# --- when, where, modality, holders ---------------------------------------------------------------------
+
+
+def _date_phrase(sent: Span, trigger: Span) -> str | None:
+    dates = [e for e in sent.ents if e.label_ in {"DATE", "TIME"}]
+    for word in ("overnight", "yesterday", "today", "tonight"):
+        for t in sent:
+            if t.lower_ == word and not any(e.start <= t.i < e.end for e in dates):
+                dates.append(sent.doc[t.i : t.i + 1])
+    if not dates:
+        return None
+    best = min(dates, key=lambda e: abs(e.start - trigger.start))
+    prev = sent.doc[best.start - 1] if best.start > 0 else None
+    phrase = best.text
+    if prev is not None and prev.lower_ in {"on", "in", "since", "by"}:
+        phrase = f"{prev.text} {phrase}"
+    return phrase
+
+
+def _where(
+    sent: Span, places: Sequence[dict[str, Any]], actors: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The places the event happened at: the sentence's locations in text order, the town before the area
+    that qualifies it ("near Hryhorivka, Donetsk"). When the town is not in the gazetteer, or resolves
+    outside the area named after it, the area comes first: a region's centre is better than a namesake
+    village in another region."""
+    spans = [(a["span"]["start"], a["span"]["end"]) for a in actors if a.get("span")]
+    text = sent.text
+    chosen: list[dict[str, Any]] = []
+    for p in places:
+        m = p.get("mention") or {}
+        start, end = m.get("start", -1), m.get("end", -1)
+        if not (sent.start_char <= start < sent.end_char):
+            continue
+        if p.get("use") in {"demonym", "embedded"} and (p.get("relative") or {}).get("from") != "border":
+            continue
+        if p.get("metonymy") or any(s <= start and end <= e for s, e in spans):
+            continue
+        chosen.append(p)
+    ordered: list[dict[str, Any]] = []
+    skip: set[int] = set()
+    for i, p in enumerate(chosen):
+        if i in skip:
+            continue
+        nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+        between = ""
+        if nxt is not None:
+            between = text[p["mention"]["end"] - sent.start_char : nxt["mention"]["start"] - sent.start_char]
+        if nxt is not None and between.strip() == "," and nxt.get("level") in {"admin1", "admin2", "region"}:
+            inside = p.get("lat") is not None and p.get("admin1") and p.get("admin1") == nxt.get("name")
+            ordered += [p, nxt] if inside else [nxt, p]
+            skip.add(i + 1)
+            continue
+        ordered.append(p)
+    resolved = [p for p in ordered if p.get("lat") is not None] + [p for p in ordered if p.get("lat") is None]
+    out: list[dict[str, Any]] = []
+    for p in resolved:
+        rel = p.get("relative") or None
+        relation = "in"
+        if rel:
+            relation = "distance" if rel.get("relation") == "distance" else "near"
+        level = p.get("level")
+        precision = 1 if level in {"populated", "feature"} else 2 if level == "admin2" else 3
+        if relation != "in" and precision == 1:
+            precision = 2
+        out.append(
+            {
+                "place": p.get("id"),
+                "relation": relation,
+                "distance_km": (rel or {}).get("distance_km"),
+                "from": (rel or {}).get("from"),
+                "geo_precision": precision,
+            }
+        )
+    return out
+
+
+def _local_country(
+    actors: list[dict[str, Any]], where: list[dict[str, Any]], places: Sequence[dict[str, Any]]
+) -> None:
+    """Protesters, civilians and police with no country named are the event place's own."""
+    if not where:
+        return
+    place = next((p for p in places if p.get("id") == where[0]["place"]), None)
+    country = place.get("country") if place else None
+    for a in actors:
+        if a["country"] is None and a["sector"] in {"protesters", "civilians", "police", "government"}:
+            a["country"] = country
+
+
+def _modality(trigger: Span) -> tuple[bool, bool, bool]:
+    root = trigger.root
+    verb = root if root.pos_ in {"VERB", "AUX"} else root.head
+    kids = list(verb.children)
+    negated = any(c.dep_ == "neg" for c in kids) or any(c.dep_ == "neg" for c in root.children)
+    modal = {c.lower_ for c in kids if c.tag_ == "MD"}
+    hypothetical = bool(modal & _MODALS) or any(
+        c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in kids
+    )
+    planned = verb.dep_ == "xcomp" and verb.head.lemma_ in {"plan", "intend", "prepare", "threaten", "vow"}
+    future = bool(modal & _FUTURE) or planned
+    return negated, hypothetical, future
+
+
+def _holders(trigger: Span, trig: lexicon.Trigger, claims: Sequence[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    s, e = trigger.start_char, trigger.end_char
+    for c in claims:
+        cue = c.get("cue") or {}
+        if trig.plover in SPEECH_ACTS and cue and cue.get("start", -1) <= s < cue.get("end", -1):
+            out.append(str(c["id"]))
+            continue
+        parts = c.get("content_parts") or [c.get("content") or {}]
+        if any(p.get("start", -1) <= s and e <= p.get("end", -1) for p in parts):
+            out.append(str(c["id"]))
+    return out
+
+
+def _paragraph_of(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n\n", 0, offset)
+    end = text.find("\n\n", offset)
+    return (0 if start < 0 else start + 2, len(text) if end < 0 else end)
+
+
+# --- merging and records --------------------------------------------------------------------------------
+
+
+def _merge(events: list[_Event]) -> list[_Event]:
+    out: list[_Event] = []
+    for e in events:
+        same = next((o for o in out if _same(o, e)), None)
+        if same is None:
+            out.append(e)
+            continue
+        same.mentions.append(e.trigger)
+        for a in e.actors:
+            if not any(a["name"] == b["name"] and a["role"] == b["role"] for b in same.actors):
+                same.actors.append(a)
+        for w in e.where:
+            if not any(w["place"] == x["place"] for x in same.where):
+                same.where.append(w)
+        same.claims += [c for c in e.claims if c not in same.claims]
+        same.size = same.size or e.size
+        same.fatalities = same.fatalities if same.fatalities is not None else e.fatalities
+        if same.when.get("precision") == "unknown" and e.when.get("precision") != "unknown":
+            same.when = e.when
+    return out
+
+
+def _same(a: _Event, b: _Event) -> bool:
+    if (a.trig.plover, a.mode, a.acled) != (b.trig.plover, b.mode, b.acled):
+        return False
+    if a.negated != b.negated:
+        return False
+    names_a = {(x["country"], x["sector"]) for x in a.actors if x["role"] == "actor"}
+    names_b = {(x["country"], x["sector"]) for x in b.actors if x["role"] == "actor"}
+    if names_a and names_b and not names_a & names_b:
+        return False
+    da, db = a.when, b.when
+    if da.get("start") and db.get("start") and da["start"] != db["start"]:
+        return False
+    pa, pb = {w["place"] for w in a.where}, {w["place"] for w in b.where}
+    return not (pa and pb and not (pa & pb)) or a.trig.plover not in {"ASSAULT"}
+
+
+def _record(article_id: str, n: int, e: _Event, claims: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    def span(s: Span) -> dict[str, Any]:
+        return {"start": s.start_char, "end": s.end_char, "text": s.text}
+
+    held = [c for c in claims if str(c.get("id")) in e.claims]
+    denied = {str(c.get("denies")) for c in claims if c.get("denies")}
+    allegation = bool(held) and all(
+        (c.get("certainty") or {}).get("evidential") == "alleged" or str(c.get("id")) in denied for c in held
+    )
+    actors = [{k: v for k, v in a.items() if k != "count"} for a in e.actors]
+    when = e.when or {"start": None, "end": None, "precision": "unknown", "text": None}
+    return {
+        "id": f"{article_id}:e{n}",
+        "type": e.trig.plover,
+        "mode": e.mode,
+        "acled": {"event_type": e.acled[0], "sub_event_type": e.acled[1]} if e.acled else None,
+        "trigger": span(e.trigger),
+        "mentions": [span(m) for m in e.mentions],
+        "actors": actors,
+        "size": e.size,
+        "fatalities": e.fatalities,
+        "injuries": e.injuries,
+        "when": when,
+        "time_precision": TIME_PRECISION.get(when.get("precision") or "unknown", 3),
+        "where": e.where,
+        "claims": e.claims,
+        "negated": e.negated,
+        "hypothetical": e.hypothetical,
+        "future": e.future,
+        "allegation": allegation,
+    }
