@@ -9,7 +9,7 @@ type is scored, not the mode.
 
 Each ``text`` is analysed verbatim by :func:`wirewatch.pipeline.analyze_batch` (a ``record`` input of
 format ``verbatim``; no publication date) with every stage. The prediction for a sentence is
-:func:`chosen_type`: the type of the first event in text order (trigger start) whose ``type`` is not null.
+:func:`chosen_type`: the type of the main event (the trigger highest in the parse, ``depth``), else the first.
 (Matching the trigger against the gold ``eventText`` words was considered; the first typed event is simpler
 to state, and the sentences are single events.) The metric:
 
@@ -126,10 +126,18 @@ def _typed_in_order(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, An
 
 
 def chosen_type(events: Sequence[Mapping[str, Any]]) -> str | None:
-    """The predicted type of a sentence: that of the first event in text order (trigger start; ties keep
-    list order) whose ``type`` is not null; None when there is none."""
+    """The predicted type of a sentence: that of its main event, the typed event whose trigger sits highest
+    in the parse (``depth``, 0 for the root verb; events without one count as deepest), the earlier in text
+    order on a tie; None when there is none. A sentence's coded event is its main clause's ("officials
+    agreed ... that their countries should cooperate" is AGREE, not COOPERATE)."""
     typed = _typed_in_order(events)
-    return str(typed[0]["type"]) if typed else None
+    if not typed:
+        return None
+    def depth(event: Mapping[str, Any]) -> int:
+        value = event.get("depth")
+        return value if isinstance(value, int) else 1 << 30
+
+    return str(min(typed, key=depth)["type"])
 
 
 def score(

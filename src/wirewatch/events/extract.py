@@ -44,7 +44,7 @@ from spacy.vocab import Vocab
 
 from wirewatch.events import lexicon
 from wirewatch.events.numbers import fatalities, injuries, number
-from wirewatch.events.when import TIME_PRECISION, parse_published, resolve_when
+from wirewatch.events.when import DURATION, TIME_PRECISION, parse_published, resolve_when
 from wirewatch.nlp import lexicon as nlp_lexicon
 
 __all__ = ["EVENTS_RULES_VERSION", "SPEECH_ACTS", "extract"]
@@ -83,6 +83,32 @@ _NOT_TRIGGER_ENTS = frozenset(
         "LOC",
         "FAC",
     }
+)
+_SPECIFIC = {
+    "populated": 0,
+    "feature": 0,
+    "admin2": 1,
+    "admin1": 2,
+    "region": 3,
+    "country": 4,
+    "continent": 5,
+}
+_REPORTING = frozenset(
+    [
+        "report",
+        "say",
+        "claim",
+        "confirm",
+        "indicate",
+        "announce",
+        "note",
+        "mention",
+        "state",
+        "tell",
+        "warn",
+        "suggest",
+        "reveal",
+    ]
 )
 _MODALS = frozenset({"could", "would", "might", "may", "should", "can"})
 _FUTURE = frozenset({"will", "shall", "'ll"})
@@ -128,6 +154,8 @@ def extract(
         trigger = _TRIGGER_BY_KEY[span.label_]
         if not _pos_ok(span[0], trigger.pos) or span[0].ent_type_ in _NOT_TRIGGER_ENTS:
             continue  # "March" the month is no march; "Strike" in a name is no strike
+        if trigger.pos == "VERB" and span.root.dep_ == "amod":
+            continue  # "the occupied territories": a description, not an occupation
         sent = span.sent
         acled = _acled(trigger, sent)
         event = _Event(trigger=span, trig=trigger, acled=acled, mode=trigger.mode, mentions=[span])
@@ -147,6 +175,15 @@ def extract(
             event.fatalities = fatalities(harm_text)
             event.injuries = injuries(harm_text)
         event.claims = _holders(span, trigger, claims)
+        if trigger.plover == "AID" and event.mode is None:
+            event.mode = _aid_mode(span)
+        if trigger.plover == "REJECT":
+            _rejected_accusers(event, claims)
+        if not [w for w in event.where if w["from"] != "border"] and found:
+            previous = found[-1]
+            if _paragraph_of(text, previous.trigger.start_char) == paragraph:
+                event.where += [w for w in previous.where if w not in event.where]
+                _local_country(event.actors, event.where, places)
         found.append(event)
     merged = _merge(found)
     return [_record(article_id, n, e, claims) for n, e in enumerate(merged)]
@@ -231,6 +268,10 @@ def _actors(trigger: Span) -> list[dict[str, Any]]:
     verb = head
     if head.pos_ in {"NOUN", "PROPN"} and head.dep_ in {"dobj", "pobj", "nsubj", "attr"}:
         verb = head.head if head.dep_ != "pobj" else head.head.head
+    elif head.pos_ == "ADJ" or head.dep_ == "amod":  # "on the run after deserting positions": the clause
+        verb = head
+        while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+            verb = verb.head
     subjects = [c for c in verb.children if c.dep_ in {"nsubj"}]
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     passive_subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
@@ -250,7 +291,21 @@ def _actors(trigger: Span) -> list[dict[str, Any]]:
             for g in c.children
             if g.dep_ == "pobj"
         ]
+    preps += [  # "signed a pact with Kim Jong Un"
+        g
+        for o in objects
+        for c in o.children
+        if c.dep_ == "prep" and c.lower_ == "with"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
     actor_heads = subjects + agents if (subjects or agents) else []
+    if head.pos_ in {"NOUN", "PROPN"} and verb.lemma_ in _REPORTING:
+        # "outlets reported the presence of North Korean personnel": the reporter is no actor
+        actor_heads = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    if not actor_heads and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        # "accused North Korea of providing artillery": the accused is who provides
+        actor_heads = [c for c in verb.head.head.children if c.dep_ == "dobj"]
     recipient_heads = objects + passive_subjects + preps
     if not actor_heads and verb.dep_ in {"xcomp", "advcl", "conj", "relcl", "acl"}:
         # "forces continued to shell", "troops shelled X, killing": the governing clause's subject
@@ -268,6 +323,15 @@ def _actors(trigger: Span) -> list[dict[str, Any]]:
 
 def _actor(token: Token, role: str) -> dict[str, Any] | None:
     doc = token.doc
+    if token.lower_ in {"group", "number", "unit", "team", "crowd"}:  # "a group of 18 soldiers"
+        inner = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        if inner and inner[0].dep_ == "pobj":
+            token = inner[0]
+    if token.pos_ == "PRON" and token.lower_ in {"he", "she", "they"}:
+        antecedent = _antecedent(token)
+        if antecedent is None:
+            return None
+        token = antecedent
     left = token.left_edge.i
     words = [
         t
@@ -277,19 +341,23 @@ def _actor(token: Token, role: str) -> dict[str, Any] | None:
     if not words:
         return None
     phrase = doc[words[0].i : token.i + 1]
-    entry = lexicon.actor(phrase.text) or lexicon.actor(token.text)
+    own = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+    entry = lexicon.actor(phrase.text) or lexicon.actor(own.text if own is not None else token.text)
     lex = nlp_lexicon()
     count = None
     for t in phrase:
         if t.dep_ == "nummod" and t.head.i == token.i:
             count = number(t.text)
-    if entry is not None:
+    country = None
+    for e in doc.ents:  # "North Korean soldiers": a demonym of one or more tokens inside the phrase
+        if e.label_ == "NORP" and phrase.start <= e.start and e.end <= phrase.end:
+            country = country or lex.demonym(e.text)
+    if entry is not None and (entry.country or not country):
         return _actor_record(
             role, entry.name, entry.country, entry.sector, phrase, entry.acled_name, entry.inter, count
         )
-    country = None
-    for t in phrase:
-        country = country or lex.demonym(t.text)
+    if entry is not None:  # a generic entry ("soldiers") with the phrase's own country
+        return _actor_record(role, phrase.text, country, entry.sector, phrase, None, None, count)
     if token.ent_type_ in {"GPE", "NORP", "ORG", "PERSON"} or country:
         ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
         name = ent.text if ent is not None and ent.label_ != "NORP" else phrase.text
@@ -297,7 +365,9 @@ def _actor(token: Token, role: str) -> dict[str, Any] | None:
         info = None
         if ent is not None:
             info = lex.lookup(ent.text) if hasattr(lex, "lookup") else None
-        sector = _SECTOR_WORDS.get(token.lower_)
+        sector = _SECTOR_WORDS.get(token.lower_) or next(
+            (_SECTOR_WORDS[t.lower_] for t in phrase if t.lower_ in _SECTOR_WORDS), None
+        )  # "Russian President Vladimir Putin"
         if sector is None and info is not None:
             sector = getattr(info, "kind", None)
             country = country or getattr(info, "country", None)
@@ -307,6 +377,17 @@ def _actor(token: Token, role: str) -> dict[str, Any] | None:
     sector = _SECTOR_WORDS.get(token.lower_)
     if sector is not None:
         return _actor_record(role, phrase.text, None, sector, phrase, None, None, count)
+    return None
+
+
+def _antecedent(pronoun: Token) -> Token | None:
+    """The nearest earlier PERSON (for he/she) or plural group subject (for they) in the paragraph."""
+    doc = pronoun.doc
+    wanted = {"PERSON"} if pronoun.lower_ in {"he", "she"} else {"NORP", "GPE", "ORG"}
+    for ent in reversed([e for e in doc.ents if e.end <= pronoun.i and e.label_ in wanted]):
+        if "\n\n" in doc[ent.end : pronoun.i].text:
+            return None
+        return ent.root
     return None
 
 
@@ -345,6 +426,7 @@ def _date_phrase(sent: Span, trigger: Span) -> str | None:
         for t in sent:
             if t.lower_ == word and not any(e.start <= t.i < e.end for e in dates):
                 dates.append(sent.doc[t.i : t.i + 1])
+    dates = [e for e in dates if not DURATION.match(e.text.strip())]
     if not dates:
         return None
     best = min(dates, key=lambda e: abs(e.start - trigger.start))
@@ -391,6 +473,8 @@ def _where(
             continue
         ordered.append(p)
     resolved = [p for p in ordered if p.get("lat") is not None] + [p for p in ordered if p.get("lat") is None]
+    # a country or region after the places inside it ("Russia's Kursk Oblast": the oblast first)
+    resolved.sort(key=lambda p: (p.get("lat") is None, p.get("level") in {"country", "region", "continent"}))
     out: list[dict[str, Any]] = []
     for p in resolved:
         rel = p.get("relative") or None
@@ -413,13 +497,71 @@ def _where(
     return out
 
 
+_WEAPONS = frozenset(
+    [
+        "artillery",
+        "weapon",
+        "weapons",
+        "ammunition",
+        "munition",
+        "munitions",
+        "shell",
+        "shells",
+        "missile",
+        "missiles",
+        "rocket",
+        "rockets",
+        "drone",
+        "drones",
+        "tank",
+        "tanks",
+        "arms",
+        "howitzer",
+        "howitzers",
+        "mortar",
+        "mortars",
+        "rifle",
+        "rifles",
+    ]
+)
+
+
+def _aid_mode(trigger: Span) -> str | None:
+    """AID's mode from what is given: weapons make it military."""
+    root = trigger.root
+    words = {t.lower_ for c in root.children if c.dep_ in {"dobj", "pobj", "prep"} for t in c.subtree}
+    return "military" if words & _WEAPONS else None
+
+
+def _rejected_accusers(event: _Event, claims: Sequence[dict[str, Any]]) -> None:
+    """A denial's recipients are the sources of the claim it denies ("denied by Pyongyang" → the US)."""
+    by_id = {str(c.get("id")): c for c in claims}
+    for cid in event.claims:
+        denied = by_id.get(str((by_id.get(cid) or {}).get("denies")))
+        for src in (denied or {}).get("sources") or ():
+            if not any(a["name"] == src.get("name") for a in event.actors):
+                event.actors.append(
+                    {
+                        "role": "recipient",
+                        "name": src.get("name"),
+                        "country": src.get("country"),
+                        "sector": src.get("kind"),
+                        "span": src.get("span"),
+                        "acled_name": None,
+                        "inter": None,
+                        "count": None,
+                    }
+                )
+
+
 def _local_country(
     actors: list[dict[str, Any]], where: list[dict[str, Any]], places: Sequence[dict[str, Any]]
 ) -> None:
     """Protesters, civilians and police with no country named are the event place's own."""
-    if not where:
+    inside = [w for w in where if w.get("from") != "border"]
+    if not inside:
         return
-    place = next((p for p in places if p.get("id") == where[0]["place"]), None)
+    place = next((p for p in places if p.get("id") == inside[0]["place"]), None)
     country = place.get("country") if place else None
     for a in actors:
         if a["country"] is None and a["sector"] in {"protesters", "civilians", "police", "government"}:
@@ -486,19 +628,30 @@ def _merge(events: list[_Event]) -> list[_Event]:
 
 
 def _same(a: _Event, b: _Event) -> bool:
-    if (a.trig.plover, a.mode, a.acled) != (b.trig.plover, b.mode, b.acled):
+    """Two mentions of one event: same type, mode, ACLED type and polarity, and actors, dates and places
+    that do not conflict (either side may leave one unsaid)."""
+    if (a.trig.plover, a.mode, a.acled, a.negated) != (b.trig.plover, b.mode, b.acled, b.negated):
         return False
-    if a.negated != b.negated:
-        return False
-    names_a = {(x["country"], x["sector"]) for x in a.actors if x["role"] == "actor"}
-    names_b = {(x["country"], x["sector"]) for x in b.actors if x["role"] == "actor"}
+    names_a = {x["country"] for x in a.actors if x["role"] == "actor" and x["country"]}
+    names_b = {x["country"] for x in b.actors if x["role"] == "actor" and x["country"]}
     if names_a and names_b and not names_a & names_b:
         return False
     da, db = a.when, b.when
     if da.get("start") and db.get("start") and da["start"] != db["start"]:
         return False
-    pa, pb = {w["place"] for w in a.where}, {w["place"] for w in b.where}
-    return not (pa and pb and not (pa & pb)) or a.trig.plover not in {"ASSAULT"}
+    pa = {w["place"] for w in a.where if w["from"] != "border"}
+    pb = {w["place"] for w in b.where if w["from"] != "border"}
+    return not (pa and pb and not pa & pb)
+
+
+def _depth(token: Token) -> int:
+    """How far the trigger sits below its sentence's root: 0 for the main verb ("agreed"), more inside
+    subordinate clauses ("... that their countries should cooperate")."""
+    depth = 0
+    while token.head.i != token.i and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
 
 
 def _record(article_id: str, n: int, e: _Event, claims: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -527,6 +680,7 @@ def _record(article_id: str, n: int, e: _Event, claims: Sequence[dict[str, Any]]
         "time_precision": TIME_PRECISION.get(when.get("precision") or "unknown", 3),
         "where": e.where,
         "claims": e.claims,
+        "depth": _depth(e.trigger.root),
         "negated": e.negated,
         "hypothetical": e.hypothetical,
         "future": e.future,

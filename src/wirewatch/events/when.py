@@ -25,14 +25,14 @@ from typing import Any
 
 import dateparser
 
-__all__ = ["TIME_PRECISION", "parse_published", "resolve_when"]
+__all__ = ["DURATION", "TIME_PRECISION", "parse_published", "resolve_when"]
 
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "unknown": 3}
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_DURATION = re.compile(
+DURATION = re.compile(
     r"^(?:in|for|over|during|within|after|about|nearly|almost|more than|the past|the last|past|last)?\s*"
     r"(?:the\s+)?(?:past\s+|last\s+|first\s+)?(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"several|many|few|a few|dozens of|hundreds of)\s+(?:years?|months?|weeks?|days?|decades?|hours?)\b",
@@ -55,7 +55,7 @@ def parse_published(value: str | None) -> date | None:
 
 def resolve_when(phrase: str | None, published: date | None) -> dict[str, Any]:
     """The ``when`` record of an event whose date phrase is ``phrase`` (None: no phrase)."""
-    if phrase is None or _DURATION.match(phrase.strip()):
+    if phrase is None or DURATION.match(phrase.strip()):
         return _record(None, published, "unknown", None)
     text = phrase.strip().lower().removeprefix("on ").removeprefix("in ").removeprefix("the ").strip()
     for words, back in _DAY_WORDS.items():
