@@ -110,6 +110,7 @@ _REPORTING = frozenset(
         "reveal",
     ]
 )
+_LOCATED = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
 _MODALS = frozenset({"could", "would", "might", "may", "should", "can"})
 _FUTURE = frozenset({"will", "shall", "'ll"})
 _LOCK = threading.Lock()
@@ -159,7 +160,7 @@ def extract(
         sent = span.sent
         acled = _acled(trigger, sent)
         event = _Event(trigger=span, trig=trigger, acled=acled, mode=trigger.mode, mentions=[span])
-        event.actors = _actors(span)
+        event.actors = _actors(span, located=trigger.plover in _LOCATED)
         event.size = _size(event.actors)
         event.when = resolve_when(_date_phrase(sent, span), pub)
         event.where = _where(sent, places, event.actors)
@@ -185,7 +186,8 @@ def extract(
                 event.where += [w for w in previous.where if w not in event.where]
                 _local_country(event.actors, event.where, places)
         found.append(event)
-    merged = _merge(found)
+    identity = {str(p.get("id")): p.get("geonameid") or p.get("name") for p in places}
+    merged = _merge(found, identity)
     return [_record(article_id, n, e, claims) for n, e in enumerate(merged)]
 
 
@@ -263,7 +265,9 @@ def _acled(trigger: lexicon.Trigger, sent: Span) -> tuple[str, str] | None:
 # --- actors ---------------------------------------------------------------------------------------------
 
 
-def _actors(trigger: Span) -> list[dict[str, Any]]:
+def _actors(trigger: Span, *, located: bool = False) -> list[dict[str, Any]]:
+    """Actors and recipients; with ``located`` (violence, force) a place as the object ("shelled Kharkiv")
+    is where it happened, not a recipient."""
     head = trigger.root
     verb = head
     if head.pos_ in {"NOUN", "PROPN"} and head.dep_ in {"dobj", "pobj", "nsubj", "attr"}:
@@ -315,6 +319,8 @@ def _actors(trigger: Span) -> list[dict[str, Any]]:
     for role, heads in (("actor", actor_heads), ("recipient", recipient_heads)):
         for h in heads:
             for conj in [h, *[c for c in h.conjuncts if c.i > h.i]]:
+                if located and role == "recipient" and conj.ent_type_ in {"GPE", "LOC", "FAC"}:
+                    continue
                 a = _actor(conj, role)
                 if a is not None and not any(x["name"] == a["name"] and x["role"] == role for x in out):
                     out.append(a)
@@ -605,10 +611,10 @@ def _paragraph_of(text: str, offset: int) -> tuple[int, int]:
 # --- merging and records --------------------------------------------------------------------------------
 
 
-def _merge(events: list[_Event]) -> list[_Event]:
+def _merge(events: list[_Event], identity: dict[str, Any]) -> list[_Event]:
     out: list[_Event] = []
     for e in events:
-        same = next((o for o in out if _same(o, e)), None)
+        same = next((o for o in out if _same(o, e, identity)), None)
         if same is None:
             out.append(e)
             continue
@@ -627,7 +633,7 @@ def _merge(events: list[_Event]) -> list[_Event]:
     return out
 
 
-def _same(a: _Event, b: _Event) -> bool:
+def _same(a: _Event, b: _Event, identity: dict[str, Any]) -> bool:
     """Two mentions of one event: same type, mode, ACLED type and polarity, and actors, dates and places
     that do not conflict (either side may leave one unsaid)."""
     if (a.trig.plover, a.mode, a.acled, a.negated) != (b.trig.plover, b.mode, b.acled, b.negated):
@@ -639,8 +645,8 @@ def _same(a: _Event, b: _Event) -> bool:
     da, db = a.when, b.when
     if da.get("start") and db.get("start") and da["start"] != db["start"]:
         return False
-    pa = {w["place"] for w in a.where if w["from"] != "border"}
-    pb = {w["place"] for w in b.where if w["from"] != "border"}
+    pa = {identity.get(w["place"]) for w in a.where if w["from"] != "border"}  # two mentions of one town
+    pb = {identity.get(w["place"]) for w in b.where if w["from"] != "border"}
     return not (pa and pb and not pa & pb)
 
 

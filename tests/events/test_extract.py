@@ -1,0 +1,100 @@
+"""Event constructions, one sentence each, through the pipeline (fixture gazetteer, no store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from wirewatch.pipeline import analyze_raw
+from wirewatch.records import RawDocument
+from wirewatch.settings import Settings
+
+pytestmark = pytest.mark.model
+
+
+def _analyse(text: str, published: str | None = "2024-10-16") -> dict[str, Any]:
+    raw = RawDocument(
+        name="t", data=text.encode(), kind="record", record_format="verbatim", published=published
+    )
+    return analyze_raw(raw, Settings()).to_dict()
+
+
+def _first(a: dict[str, Any]) -> dict[str, Any]:
+    assert a["events"], a["article"]["text"]
+    return dict(a["events"][0])
+
+
+def _acled(e: dict[str, Any]) -> tuple[str, str] | None:
+    return (e["acled"]["event_type"], e["acled"]["sub_event_type"]) if e["acled"] else None
+
+
+def test_shelling_is_an_explosion_with_actor_place_and_day() -> None:
+    a = _analyse("Russian forces shelled Kharkiv on Tuesday, killing five civilians and injuring 12.")
+    e = _first(a)
+    assert e["type"] == "ASSAULT"
+    assert _acled(e) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    actor = next(x for x in e["actors"] if x["role"] == "actor")
+    assert (actor["country"], actor["sector"]) == ("RU", "military")
+    assert (e["when"]["start"], e["when"]["precision"], e["time_precision"]) == ("2024-10-15", "day", 1)
+    (where,) = e["where"]
+    place = next(p for p in a["places"] if p["id"] == where["place"])
+    assert place["name"] == "Kharkiv" and where["geo_precision"] == 1
+    assert (e["fatalities"], e["injuries"]) == (5, 12)
+
+
+EXPLOSION = "Explosions/Remote violence"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ukrainian forces hit Russian positions near Bakhmut with drones.", (EXPLOSION, "Air/drone strike")),
+        ("Russian and Ukrainian troops clashed near Lyman.", ("Battles", "Armed clash")),
+        ("A civilian car hit a landmine near Kupiansk.", (EXPLOSION, "Remote explosive/landmine/IED")),
+        (
+            "Ukrainian air defence shot down 12 drones over Kyiv.",
+            ("Strategic developments", "Disrupted weapons use"),
+        ),
+    ],
+)
+def test_acled_sub_event_types_from_triggers_and_instruments(text: str, expected: tuple[str, str]) -> None:
+    assert _acled(_first(_analyse(text))) == expected
+
+
+def test_a_near_place_is_geo_precision_two() -> None:
+    a = _analyse("Russian forces shelled near Kupiansk on Monday.")
+    (where,) = _first(a)["where"]
+    assert (where["relation"], where["geo_precision"]) == ("near", 2)
+
+
+def test_modality_flags() -> None:
+    assert _first(_analyse("Russian forces did not shell Kharkiv on Monday."))["negated"] is True
+    assert _first(_analyse("Russia could attack Kyiv again, officials fear."))["hypothetical"] is True
+    future = _first(_analyse("Russia will deploy more troops to Kursk Oblast."))
+    assert future["type"] == "MOBILIZE" and future["future"] is True
+
+
+def test_protest_with_its_size() -> None:
+    e = _first(_analyse("About 200 protesters rallied in Kyiv on Sunday."))
+    assert e["type"] == "PROTEST" and e["size"] == 200
+    assert _acled(e) == ("Protests", "Peaceful protest")
+
+
+def test_two_mentions_of_one_shelling_are_one_event() -> None:
+    a = _analyse("Russian forces shelled Kharkiv on Monday.\n\nThe shelling of Kharkiv damaged 40 homes.")
+    shelling = [e for e in a["events"] if e["type"] == "ASSAULT"]
+    assert len(shelling) == 1 and len(shelling[0]["mentions"]) == 2
+
+
+def test_without_a_publication_date_a_weekday_stays_unknown() -> None:
+    e = _first(_analyse("Russian forces shelled Kharkiv on Tuesday.", published=None))
+    assert (e["when"]["start"], e["when"]["end"], e["when"]["precision"]) == (None, None, "unknown")
+
+
+def test_an_attributed_event_is_held_by_its_claim() -> None:
+    a = _analyse("Ukrainian officials said Russian forces shelled Kharkiv overnight.")
+    e = _first(a)
+    (holder,) = e["claims"]
+    claim = next(c for c in a["claims"] if c["id"] == holder)
+    assert claim["sources"][0]["country"] == "UA" and e["allegation"] is False
