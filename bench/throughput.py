@@ -9,7 +9,7 @@ Corpus: the Guardian articles (plain text, JSONL) and the Fundus news pages (gzi
   (b) the whole ingest (read, extract, detect language, NLP with the entity ruler, store) into a fresh SQLite
       database with 1 worker and ``stages=""`` (no stage after nlp);
   (b') the same with ``stages="claims"`` (attribution extraction after nlp);
-  (b'') the same with ``stages="claims,geo"`` (the default: claims, then toponym resolution);
+  (b'') the same with ``stages="claims,geo,events"`` (the default: claims, places, then events);
   (c) the whole ingest with 2 workers and the default ``stages`` setting.
 
 Each ingest runs warm (model loaded, extractor run once) in a fresh spawned process. (a) runs again after (c)
@@ -19,13 +19,14 @@ Prints articles/s for each, ``ratio`` = time(a) / time(b) (1.0 means ingest, ext
 cost nothing over the bare spaCy pass; the target is ≥ 0.8), ``workers2_speedup`` = time(b'') / time(c)
 (both with the default stages), and the peak RSS of a worker. ``stage_overhead`` maps each later stage to
 its time as a fraction of (a): ``stage_overhead["claims"]`` = (time(b') - time(b)) / time(a) and
-``stage_overhead["geo"]`` = (time(b'') - time(b')) / time(a); ``claims_seconds`` is time(b') and
+``stage_overhead["geo,events"]`` = (time(b'') - time(b')) / time(a); ``claims_seconds`` is time(b') and
 ``n_claims`` the claims stored by (b'), ``n_places`` the places stored by (b''). Those differences of two
 whole ingests are within the machine's drift, so (d) also times each stage directly: the same texts parsed
-by the pipeline's model, then ``claims.attribution.extract`` and ``geo.resolve.places`` on each doc, each on
-its own clock; ``stage_overhead_direct[stage]`` = stage time / parse time (targets: claims ≤ 0.15, geo ≤
-0.10). (e) measures the geo stage's memory in a fresh process: the high-water RSS after parsing every text
-without geo, then after resolving their places (``geo_rss_mb``, the target is ≤ 150 MB).
+by the pipeline's model, then ``claims.attribution.extract``, ``geo.resolve.places`` and
+``events.extract.extract`` on each doc, each on its own clock; ``stage_overhead_direct[stage]`` = stage time
+/ parse time (targets: claims ≤ 0.15, geo ≤ 0.10, events ≤ 0.15). Phase (c) runs the default stages
+(claims, geo, events). (e) measures the geo stage's memory in a fresh process: the high-water RSS after
+parsing every text without geo, then after resolving their places (``geo_rss_mb``, the target is ≤ 150 MB).
 
 Live blog: a synthetic 5,000-word live blog (many short timestamped updates with quotes, "said",
 "according to" and unbalanced quotation marks) is parsed once with the pipeline's model
@@ -292,13 +293,14 @@ def main() -> None:
     list(bare.pipe(texts[:5]))
 
     from wirewatch.claims.attribution import extract as extract_claims
+    from wirewatch.events.extract import extract as extract_events
     from wirewatch.geo.resolve import places as resolve_places
     from wirewatch.geo.stage import open_default
     from wirewatch.nlp import load as load_model
 
     claims_model = load_model(settings.spacy_model)  # the pipeline's own (with wirewatch's entity ruler)
     gazetteer = open_default(settings)  # built here, untimed, if this machine has none yet
-    stage_time = {"claims": 0.0, "geo": 0.0}
+    stage_time = {"claims": 0.0, "geo": 0.0, "events": 0.0}
 
     def spacy_pass(stages: bool = False) -> float:
         """The bare pass; with ``stages`` the claims and geo stages also run on each doc, each timed on its
@@ -314,13 +316,15 @@ def main() -> None:
             docs = list(claims_model.pipe(texts[k : k + NLP_BATCH], batch_size=NLP_BATCH))
             parse += time.perf_counter() - t0
             t0 = time.perf_counter()
-            for doc in docs:
-                extract_claims(doc, "bench")
+            claims = [extract_claims(doc, "bench") for doc in docs]
             t1 = time.perf_counter()
-            for doc in docs:
-                resolve_places(doc, "bench", gazetteer, demonyms=settings.geo_demonyms)
+            places = [resolve_places(doc, "bench", gazetteer, demonyms=settings.geo_demonyms) for doc in docs]
+            t2 = time.perf_counter()
+            for doc, c, p in zip(docs, claims, places, strict=True):
+                extract_events(doc, "bench", published="2024-01-01", claims=c, places=p)
             stage_time["claims"] += t1 - t0
-            stage_time["geo"] += time.perf_counter() - t1
+            stage_time["geo"] += t2 - t1
+            stage_time["events"] += time.perf_counter() - t2
         return parse
 
     t_spacy_before = spacy_pass()
@@ -350,9 +354,9 @@ def main() -> None:
         f"(b') + claims stage:    {t_claims:7.2f}s  {n_inputs / t_claims:6.2f} docs/s  {n_claims} claims",
         file=log,
     )
-    t_full, _, n_places = ingest(1, "claims,geo")
+    t_full, _, n_places = ingest(1, "claims,geo,events")
     print(
-        f"(b'') + geo stage:      {t_full:7.2f}s  {n_inputs / t_full:6.2f} docs/s  {n_places} places",
+        f"(b'') + geo, events:    {t_full:7.2f}s  {n_inputs / t_full:6.2f} docs/s  {n_places} places",
         file=log,
     )
     t_two, _, _ = ingest(2, None)
@@ -366,7 +370,8 @@ def main() -> None:
     # the stages timed directly on the same docs: free of the drift between two whole ingests
     t_parse_direct = spacy_pass(stages=True)
     print(
-        f"(d) claims stage alone: {stage_time['claims']:7.2f}s, geo stage alone: {stage_time['geo']:7.2f}s "
+        f"(d) claims stage alone: {stage_time['claims']:7.2f}s, geo: {stage_time['geo']:7.2f}s, "
+        f"events: {stage_time['events']:7.2f}s "
         f"after a {t_parse_direct:.2f}s parse of the texts",
         file=log,
     )
@@ -383,7 +388,7 @@ def main() -> None:
         f"claims stage {liveblog['liveblog_claims_seconds']}s ({liveblog['liveblog_n_claims']} claims)",
         file=log,
     )
-    peak_one = max(peaks["1:"], peaks["1:claims"], peaks["1:claims,geo"])
+    peak_one = max(peaks["1:"], peaks["1:claims"], peaks["1:claims,geo,events"])
     # like for like: the 1-worker run with the stages the 2-worker run used (the default setting)
     t_same = {frozenset(): t_one, frozenset({"claims"}): t_claims}.get(settings.stage_set, t_full)
 
@@ -402,11 +407,12 @@ def main() -> None:
         "spacy_seconds": [round(t_spacy_before, 2), round(t_spacy_after, 2)],
         "stage_overhead": {
             "claims": round((t_claims - t_one) / t_spacy, 3),
-            "geo": round((t_full - t_claims) / t_spacy, 3),
+            "geo,events": round((t_full - t_claims) / t_spacy, 3),
         },
         "stage_overhead_direct": {
             "claims": round(stage_time["claims"] / t_parse_direct, 3),
             "geo": round(stage_time["geo"] / t_parse_direct, 3),
+            "events": round(stage_time["events"] / t_parse_direct, 3),
         },
         **memory,
         "claims_seconds": round(t_claims, 2),
