@@ -83,3 +83,34 @@ def test_where_groups_mentions_of_one_place_and_lists_unresolved_last() -> None:
     assert where[2] == "  Ukraine [country, UA]: 1× as Ukrainian; four miles from the Ukrainian border"
     assert where[3] == "  Moscow [populated, RU]: 1× as Moscow; acting as a government"
     assert where[4] == "  not in the gazetteer: Zzyzxgrad"
+
+
+def test_what_happened_lists_each_event_with_who_where_when_and_flags() -> None:
+    places = [
+        _place(0, "Kharkiv", "Kharkiv", geonameid=706483, level="populated", country="UA", lat=50.0, lon=36.2)
+    ]
+    event = {
+        "id": "a:e0",
+        "type": "AID",
+        "mode": "military",
+        "acled": None,
+        "actors": [
+            {"role": "actor", "name": "North Korea", "country": "KP"},
+            {"role": "recipient", "name": "Russia", "country": "RU"},
+        ],
+        "where": [{"place": "a:p0"}],
+        "when": {"start": "2024-06-01", "end": "2024-06-30", "precision": "month"},
+        "size": None,
+        "fatalities": None,
+        "claims": ["a:c18"],
+        "allegation": True,
+    }
+    text = analysis_summary(
+        Analysis(article=Article(id="a", text="x"), places=tuple(places), events=(event,))
+    )
+    block = text[text.index("What happened") :].splitlines()
+    assert block[0] == "What happened (1 events)"
+    assert " ".join(line.strip() for line in block[1:]) == (
+        "AID (military): North Korea [KP] → Russia [RU] · at Kharkiv · 2024-06-01 to 2024-06-30 · "
+        "held by c18 · ALLEGATION"
+    )

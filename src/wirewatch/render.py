@@ -84,8 +84,56 @@ def analysis_summary(analysis: Analysis, *, width: int = 100, paragraphs: int | 
             lines.append("")
         lines += where(analysis.places, width=width).rstrip("\n").split("\n")
     if analysis.events:
-        lines.append(f"{'Events':<10} {len(analysis.events)}")
+        if lines[-1]:
+            lines.append("")
+        lines += what_happened(analysis.events, analysis.places, width=width).rstrip("\n").split("\n")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def what_happened(
+    events: Sequence[dict[str, Any]], places: Sequence[dict[str, Any]], *, width: int = 100
+) -> str:
+    """The article's events, one block each: type and mode (ACLED's sub-event), who to whom, where, when,
+    harm, the claims that hold it, and flags (an allegation, negated, hypothetical, future)."""
+    names = {p.get("id"): _clean(p.get("name")) for p in places}
+    lines = [f"What happened ({len(events)} events)"]
+    for e in events:
+        kind = str(e.get("type"))
+        if e.get("mode"):
+            kind += f" ({e['mode']})"
+        acled = _obj(e.get("acled"))
+        if acled:
+            kind += f" · ACLED {acled.get('sub_event_type')}"
+        who = [a for a in _dicts(e.get("actors")) if a.get("role") == "actor"]
+        whom = [a for a in _dicts(e.get("actors")) if a.get("role") == "recipient"]
+
+        def label(a: dict[str, Any]) -> str:
+            return _clean(a.get("name")) + (f" [{a['country']}]" if a.get("country") else "")
+
+        parts = [", ".join(map(label, who)) or "-"]
+        if whom:
+            parts[0] += " → " + ", ".join(map(label, whom))
+        where = [names.get(w.get("place"), "?") for w in _dicts(e.get("where"))]
+        if where:
+            parts.append("at " + ", ".join(dict.fromkeys(where)))
+        when = _obj(e.get("when"))
+        if when.get("start") or when.get("end"):
+            start, end = when.get("start"), when.get("end")
+            parts.append(f"on {start}" if start == end else f"{start or '…'} to {end or '…'}")
+        if e.get("size"):
+            parts.append(f"size {e['size']}")
+        if e.get("fatalities") is not None:
+            parts.append(f"{e['fatalities']} killed")
+        claims = [_short_id(c) for c in e.get("claims") or ()]
+        if claims:
+            parts.append("held by " + ", ".join(claims))
+        flags = [f for f in ("allegation", "negated", "hypothetical", "future") if e.get(f)]
+        if flags:
+            parts.append(" ".join(f.upper() for f in flags))
+        lines += textwrap.wrap(
+            f"{kind}: " + " · ".join(parts), width=width, initial_indent="  ", subsequent_indent="      "
+        )
+    return "\n".join(lines) + "\n"
 
 
 def where(places: Sequence[dict[str, Any]], *, width: int = 100) -> str:
