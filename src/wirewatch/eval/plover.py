@@ -133,6 +133,7 @@ def chosen_type(events: Sequence[Mapping[str, Any]]) -> str | None:
     typed = _typed_in_order(events)
     if not typed:
         return None
+
     def depth(event: Mapping[str, Any]) -> int:
         value = event.get("depth")
         return value if isinstance(value, int) else 1 << 30

@@ -2,7 +2,7 @@
 
 For each sentence of a parsed article:
 
-1. **Triggers** from ``events/data/triggers.tsv``, matched on lemmas with spaCy's ``Matcher`` (one C pass
+1. **Triggers** from ``events/data/triggers.tsv``, matched on lemmas with spaCy's ``PhraseMatcher`` (one pass
    per article; multi-word triggers such as "open fire" or "drone strike" included). Overlapping matches keep
    the highest priority, then the longest. Each trigger gives a PLOVER 2.0 type and mode and, for violent and
    strategic events, an ACLED event type and sub-event type.
@@ -36,9 +36,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -114,7 +114,9 @@ _LOCATED = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
 _MODALS = frozenset({"could", "would", "might", "may", "should", "can"})
 _FUTURE = frozenset({"will", "shall", "'ll"})
 _LOCK = threading.Lock()
-_MATCHERS: dict[int, Matcher] = {}
+_MATCHERS: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
+_ENTS_KEY = "wirewatch.events.ents"
+_WORDS_KEY = "wirewatch.events.words"
 
 
 @dataclass
@@ -188,6 +190,8 @@ def extract(
         found.append(event)
     identity = {str(p.get("id")): p.get("geonameid") or p.get("name") for p in places}
     merged = _merge(found, identity)
+    doc.user_data.pop(_ENTS_KEY, None)  # per-article caches: nothing of this call stays on the doc
+    doc.user_data.pop(_WORDS_KEY, None)
     return [_record(article_id, n, e, claims) for n, e in enumerate(merged)]
 
 
@@ -196,27 +200,36 @@ def extract(
 _TRIGGER_BY_KEY: dict[str, lexicon.Trigger] = {}
 
 
-def _matcher(vocab: Vocab) -> Matcher:
+def _matcher(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Two phrase matchers over the trigger table, built once per vocabulary: one on lemmas ("shelled" →
+    shell), one on lower-case forms (words the lemmatiser leaves alone or gets wrong: "deserting"). Phrase
+    matchers hash whole phrases; a token-pattern ``Matcher`` with 380 patterns cost 80% of the stage."""
     with _LOCK:
         m = _MATCHERS.get(id(vocab))
         if m is not None:
             return m
-        m = Matcher(vocab)
+        by_lemma = PhraseMatcher(vocab, attr="LEMMA")
+        by_lower = PhraseMatcher(vocab, attr="LOWER")
         for items in lexicon.triggers().values():
             for t in items:
                 key = f"{' '.join(t.words)}|{t.pos}|{t.plover}|{t.mode or ''}"
                 _TRIGGER_BY_KEY[key] = t
-                m.add(key, [[{"LEMMA": w} if i else {"LOWER": w} for i, w in enumerate(t.words)]])
-                m.add(key, [[{"LEMMA": w} for w in t.words]])
-        _MATCHERS[id(vocab)] = m
-        return m
+                words = list(t.words)
+                by_lemma.add(key, [Doc(vocab, words=words, lemmas=words)])
+                by_lower.add(key, [Doc(vocab, words=words)])
+        _MATCHERS[id(vocab)] = (by_lemma, by_lower)
+        return by_lemma, by_lower
 
 
-def _best_matches(doc: Doc, matcher: Matcher) -> list[Span]:
+def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> list[Span]:
     spans = []
-    for match_id, start, end in matcher(doc):
-        key = doc.vocab.strings[match_id]
-        spans.append(Span(doc, start, end, label=key))
+    seen: set[tuple[int, int, int]] = set()
+    for matcher in matchers:
+        for match_id, start, end in matcher(doc):
+            if (match_id, start, end) in seen:
+                continue
+            seen.add((match_id, start, end))
+            spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
     spans.sort(key=lambda s: (-_TRIGGER_BY_KEY[s.label_].priority, -(s.end - s.start), s.start))
     taken: set[int] = set()
     kept = []
@@ -237,6 +250,23 @@ def _pos_ok(token: Token, pos: str) -> bool:
     return True
 
 
+def _ents(doc: Doc) -> list[Span]:
+    """``doc.ents`` once per article (spaCy builds the list anew at every access)."""
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        cached = doc.user_data[_ENTS_KEY] = list(doc.ents)
+    return cast(list[Span], cached)
+
+
+def _words(sent: Span) -> tuple[list[str], list[str]]:
+    """A sentence's lower-case forms and lemmas, once per sentence."""
+    cache = doc_cache = sent.doc.user_data.setdefault(_WORDS_KEY, {})
+    key = sent.start
+    if key not in doc_cache:
+        cache[key] = ([t.lower_ for t in sent], [t.lemma_.lower() for t in sent])
+    return cast(tuple[list[str], list[str]], cache[key])
+
+
 def _acled(trigger: lexicon.Trigger, sent: Span) -> tuple[str, str] | None:
     base = (
         (trigger.acled_event_type, trigger.acled_sub_event_type)
@@ -247,8 +277,7 @@ def _acled(trigger: lexicon.Trigger, sent: Span) -> tuple[str, str] | None:
         return None
     best: lexicon.Instrument | None = None
     table = lexicon.instruments()
-    lowers = [t.lower_ for t in sent]
-    lemmas = [t.lemma_.lower() for t in sent]
+    lowers, lemmas = _words(sent)
     for i in range(len(lowers)):
         for words in {lowers[i], lemmas[i]}:
             for inst in table.get(words, ()):
@@ -347,7 +376,7 @@ def _actor(token: Token, role: str) -> dict[str, Any] | None:
     if not words:
         return None
     phrase = doc[words[0].i : token.i + 1]
-    own = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+    own = next((e for e in _ents(doc) if e.start <= token.i < e.end), None)
     entry = lexicon.actor(phrase.text) or lexicon.actor(own.text if own is not None else token.text)
     lex = nlp_lexicon()
     count = None
@@ -355,7 +384,7 @@ def _actor(token: Token, role: str) -> dict[str, Any] | None:
         if t.dep_ == "nummod" and t.head.i == token.i:
             count = number(t.text)
     country = None
-    for e in doc.ents:  # "North Korean soldiers": a demonym of one or more tokens inside the phrase
+    for e in _ents(doc):  # "North Korean soldiers": a demonym of one or more tokens inside the phrase
         if e.label_ == "NORP" and phrase.start <= e.start and e.end <= phrase.end:
             country = country or lex.demonym(e.text)
     if entry is not None and (entry.country or not country):
@@ -365,7 +394,7 @@ def _actor(token: Token, role: str) -> dict[str, Any] | None:
     if entry is not None:  # a generic entry ("soldiers") with the phrase's own country
         return _actor_record(role, phrase.text, country, entry.sector, phrase, None, None, count)
     if token.ent_type_ in {"GPE", "NORP", "ORG", "PERSON"} or country:
-        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        ent = own
         name = ent.text if ent is not None and ent.label_ != "NORP" else phrase.text
         country = country or (lex.country(ent.text) if ent is not None else None)
         info = None
@@ -390,7 +419,7 @@ def _antecedent(pronoun: Token) -> Token | None:
     """The nearest earlier PERSON (for he/she) or plural group subject (for they) in the paragraph."""
     doc = pronoun.doc
     wanted = {"PERSON"} if pronoun.lower_ in {"he", "she"} else {"NORP", "GPE", "ORG"}
-    for ent in reversed([e for e in doc.ents if e.end <= pronoun.i and e.label_ in wanted]):
+    for ent in reversed([e for e in _ents(doc) if e.end <= pronoun.i and e.label_ in wanted]):
         if "\n\n" in doc[ent.end : pronoun.i].text:
             return None
         return ent.root
