@@ -98,3 +98,20 @@ def test_an_attributed_event_is_held_by_its_claim() -> None:
     (holder,) = e["claims"]
     claim = next(c for c in a["claims"] if c["id"] == holder)
     assert claim["sources"][0]["country"] == "UA" and e["allegation"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The United Nations will provide 25,000 tons of food aid to refugees.", "AGREE"),  # a promise
+        ("Norway is willing to send weapons to Ukraine.", "AGREE"),
+        ("Syria will not accept any more refugees.", "REJECT"),  # refusing a cooperative act
+        ("Farmers said they would blockade Paris from Monday night.", "THREATEN"),  # announcing a hostile one
+        ("Russian forces shelled Kharkiv on Monday.", "ASSAULT"),  # a deed stays a deed
+    ],
+)
+def test_what_an_actor_says_it_will_do_is_the_verbal_event(text: str, expected: str) -> None:
+    e = _first(_analyse(text))
+    assert e["type"] == expected
+    if expected in {"AGREE", "REJECT", "THREATEN"}:
+        assert e["acled"] is None  # announced, not done

@@ -168,6 +168,7 @@ def extract(
         event.where = _where(sent, places, event.actors)
         _local_country(event.actors, event.where, places)
         event.negated, event.hypothetical, event.future = _modality(span)
+        _speech_act_type(event, span)
         paragraph = _paragraph_of(text, span.start_char)
         harm_text = sent.text
         if paragraph[0] not in seen_paragraphs:
@@ -601,6 +602,47 @@ def _local_country(
     for a in actors:
         if a["country"] is None and a["sector"] in {"protesters", "civilians", "police", "government"}:
             a["country"] = country
+
+
+_COOPERATIVE = frozenset({"SUPPORT", "AID", "CONSULT", "COOPERATE", "CONCEDE", "RETREAT"})
+_HOSTILE = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST"})
+_WILLING = frozenset(["willing", "ready", "prepared", "agree", "promise", "pledge", "offer", "commit", "vow"])
+_REFUSING = frozenset(["refuse", "fail", "decline", "reject"])
+
+
+def _speech_act_type(event: _Event, trigger: Span) -> None:
+    """PLOVER 2.0 codes what an actor says it will or won't do as the verbal event, not the deed:
+    refusing a cooperative act ("will not accept refugees", "failed to reach agreement") is REJECT; promising
+    one ("will provide food aid", "is ready to contribute troops") is AGREE; announcing a hostile one ("would
+    blockade Paris", "will withdraw unless ...") is THREATEN."""
+    plover = event.trig.plover
+    root = trigger.root
+    verb = root if root.pos_ in {"VERB", "AUX"} else root.head
+    governor = verb.head.lemma_.lower() if verb.dep_ in {"xcomp", "acomp", "ccomp"} else ""
+    conditional = any(
+        c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in verb.children
+    )
+    if (event.negated or governor in _REFUSING) and plover in _COOPERATIVE | {"AGREE"}:
+        event.trig = _retyped(event.trig, "REJECT")
+        event.mode, event.negated, event.acled = None, False, None
+    elif (event.future or governor in _WILLING) and plover in _COOPERATIVE:
+        event.trig = _retyped(event.trig, "AGREE")
+        event.mode, event.acled = None, None
+    elif (event.future or event.hypothetical or conditional) and plover in _HOSTILE:
+        event.trig = _retyped(event.trig, "THREATEN")
+        event.mode, event.acled = None, None  # announced, not done: no ACLED event
+
+
+def _retyped(trigger: lexicon.Trigger, plover: str) -> lexicon.Trigger:
+    return lexicon.Trigger(
+        words=trigger.words,
+        pos=trigger.pos,
+        plover=plover,
+        mode=None,
+        acled_event_type=None,
+        acled_sub_event_type=None,
+        priority=trigger.priority,
+    )
 
 
 def _modality(trigger: Span) -> tuple[bool, bool, bool]:
