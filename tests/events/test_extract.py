@@ -115,3 +115,13 @@ def test_what_an_actor_says_it_will_do_is_the_verbal_event(text: str, expected: 
     assert e["type"] == expected
     if expected in {"AGREE", "REJECT", "THREATEN"}:
         assert e["acled"] is None  # announced, not done
+
+
+def test_a_light_verb_defers_to_the_event_its_object_names() -> None:
+    a = _analyse("Serbian military police have launched an investigation into alleged crimes.")
+    assert [(e["type"], e["trigger"]["text"]) for e in a["events"]] == [("ACCUSE", "investigation")]
+
+
+def test_a_demand_on_another_is_a_request() -> None:
+    e = _first(_analyse("The administration said that China must drop its barriers to imports."))
+    assert e["type"] == "REQUEST"

@@ -155,10 +155,6 @@ def extract(
     seen_paragraphs: set[int] = set()
     for span in _best_matches(doc, matcher):
         trigger = _TRIGGER_BY_KEY[span.label_]
-        if not _pos_ok(span[0], trigger.pos) or span[0].ent_type_ in _NOT_TRIGGER_ENTS:
-            continue  # "March" the month is no march; "Strike" in a name is no strike
-        if trigger.pos == "VERB" and span.root.dep_ == "amod":
-            continue  # "the occupied territories": a description, not an occupation
         sent = span.sent
         acled = _acled(trigger, sent)
         event = _Event(trigger=span, trig=trigger, acled=acled, mode=trigger.mode, mentions=[span])
@@ -230,7 +226,13 @@ def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> li
             if (match_id, start, end) in seen:
                 continue
             seen.add((match_id, start, end))
-            spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+            span = Span(doc, start, end, label=doc.vocab.strings[match_id])
+            trigger = _TRIGGER_BY_KEY[span.label_]
+            if not _pos_ok(span[0], trigger.pos) or span[0].ent_type_ in _NOT_TRIGGER_ENTS:
+                continue  # "March" the month is no march; "Strike" in a name is no strike
+            if trigger.pos == "VERB" and span.root.dep_ == "amod":
+                continue  # "the occupied territories": a description, not an occupation
+            spans.append(span)
     spans.sort(key=lambda s: (-_TRIGGER_BY_KEY[s.label_].priority, -(s.end - s.start), s.start))
     taken: set[int] = set()
     kept = []
@@ -240,7 +242,21 @@ def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> li
         taken.update(range(s.start, s.end))
         kept.append(s)
     kept.sort(key=lambda s: s.start)
-    return kept
+    starts = {s.start for s in kept}
+    return [s for s in kept if not _light_verb(s, starts)]
+
+
+_LIGHT = frozenset({"launch", "carry", "conduct", "hold", "stage", "lodge", "make", "take"})
+
+
+def _light_verb(span: Span, trigger_starts: set[int]) -> bool:
+    """ "launched an investigation", "carried out airstrikes": the object names the event, not the verb."""
+    root = span.root
+    if root.lemma_.lower() not in _LIGHT or root.pos_ != "VERB":
+        return False
+    return any(
+        c.dep_ == "dobj" and (c.i in trigger_starts or c.left_edge.i in trigger_starts) for c in root.children
+    )
 
 
 def _pos_ok(token: Token, pos: str) -> bool:
@@ -622,7 +638,16 @@ def _speech_act_type(event: _Event, trigger: Span) -> None:
     conditional = any(
         c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in verb.children
     )
-    if (event.negated or governor in _REFUSING) and plover in _COOPERATIVE | {"AGREE"}:
+    demanded = verb.dep_ == "ccomp" and any(  # "said that China must drop barriers": a demand on another
+        c.tag_ == "MD" and c.lower_ in {"must", "should"} for c in verb.children
+    )
+    if demanded and plover != "REQUEST":
+        event.trig = _retyped(event.trig, "REQUEST")
+        event.mode, event.acled = None, None
+    elif conditional and event.future:  # "will withdraw its force unless ...": a threat
+        event.trig = _retyped(event.trig, "THREATEN")
+        event.mode, event.acled = None, None
+    elif (event.negated or governor in _REFUSING) and plover in _COOPERATIVE | {"AGREE"}:
         event.trig = _retyped(event.trig, "REJECT")
         event.mode, event.negated, event.acled = None, False, None
     elif (event.future or governor in _WILLING) and plover in _COOPERATIVE:
