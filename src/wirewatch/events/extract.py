@@ -246,7 +246,7 @@ def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> li
     return [s for s in kept if not _light_verb(s, starts)]
 
 
-_LIGHT = frozenset({"launch", "carry", "conduct", "hold", "stage", "lodge", "make", "take"})
+_LIGHT = frozenset({"launch", "carry", "conduct", "hold", "stage", "make", "take"})
 
 
 def _light_verb(span: Span, trigger_starts: set[int]) -> bool:
@@ -254,9 +254,8 @@ def _light_verb(span: Span, trigger_starts: set[int]) -> bool:
     root = span.root
     if root.lemma_.lower() not in _LIGHT or root.pos_ != "VERB":
         return False
-    return any(
-        c.dep_ == "dobj" and (c.i in trigger_starts or c.left_edge.i in trigger_starts) for c in root.children
-    )
+    # "launched a mediation effort": a trigger anywhere in the object
+    return any(c.dep_ == "dobj" and any(t.i in trigger_starts for t in c.subtree) for c in root.children)
 
 
 def _pos_ok(token: Token, pos: str) -> bool:
@@ -624,6 +623,7 @@ _COOPERATIVE = frozenset({"SUPPORT", "AID", "CONSULT", "COOPERATE", "CONCEDE", "
 _HOSTILE = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST"})
 _WILLING = frozenset(["willing", "ready", "prepared", "agree", "promise", "pledge", "offer", "commit", "vow"])
 _REFUSING = frozenset(["refuse", "fail", "decline", "reject"])
+_VOWING = frozenset(["swear", "vow", "threaten", "plan", "intend"])
 
 
 def _speech_act_type(event: _Event, trigger: Span) -> None:
@@ -650,6 +650,9 @@ def _speech_act_type(event: _Event, trigger: Span) -> None:
     elif (event.negated or governor in _REFUSING) and plover in _COOPERATIVE | {"AGREE"}:
         event.trig = _retyped(event.trig, "REJECT")
         event.mode, event.negated, event.acled = None, False, None
+    elif (event.future or governor in _WILLING | _VOWING) and plover in _HOSTILE and governor:
+        event.trig = _retyped(event.trig, "THREATEN")  # "prepared to impose martial law", "sworn to fight"
+        event.mode, event.acled = None, None
     elif (event.future or governor in _WILLING) and plover in _COOPERATIVE:
         event.trig = _retyped(event.trig, "AGREE")
         event.mode, event.acled = None, None
