@@ -125,3 +125,19 @@ def test_a_light_verb_defers_to_the_event_its_object_names() -> None:
 def test_a_demand_on_another_is_a_request() -> None:
     e = _first(_analyse("The administration said that China must drop its barriers to imports."))
     assert e["type"] == "REQUEST"
+
+
+def test_harm_before_the_first_trigger_of_a_paragraph_counts() -> None:
+    """The victims can precede the trigger: "a civilian was killed, having activated a booby trap"."""
+    a = _analyse(
+        "On 20 December 2022, a civilian was killed, having accidentally activated a Russian explosive "
+        "booby trap, in Hola Prystan, Kherson region."
+    )
+    assert [e["fatalities"] for e in a["events"] if e["acled"]][0] == 1
+
+
+def test_short_english_note_is_analysed_not_skipped_as_another_language() -> None:
+    a = _analyse("On 9 October 2023, Russian forces shelled Stepove, Zaporizhia. Casualties unknown.")
+    e = _first(a)
+    assert _acled(e) == (EXPLOSION, "Shelling/artillery/missile attack")
+    assert e["fatalities"] is None  # unknown, not 0

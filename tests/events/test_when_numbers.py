@@ -79,6 +79,14 @@ def test_acled_time_precision_and_published() -> None:
         ("Three rebels were killed [4 fatalities split across 22 events].", 0, None),  # ACLED: 4 // 22
         ("Two were killed [4 fatalities split across 2 events].", 2, None),
         ("The town lies 20 km away.", None, None),
+        ("Two were killed [1 fatality split among 21 events].", 0, None),
+        ("Up to 180 soldiers were killed [Coded as 10 fatalities split across 4 events. 3 fatalities coded "
+         "to this event].", 3, None),  # fmt: skip
+        ("Up to 40 soldiers were killed [Coded as 10 fatalities split across 3 events", 3, None),  # unclosed
+        ("On 11 March 2019, two Ukrainian servicemen were killed and one was wounded.", 2, 1),  # not 2019
+        ("A car was blown up. As a result, the driver died.", 1, None),
+        ("His dead body with a gunshot wound was found the next day.", 1, None),
+        ("The town, home to 1,200 people, was shelled.", None, None),
     ],
 )
 def test_harm(text: str, dead: int | None, hurt: int | None) -> None:

@@ -170,7 +170,7 @@ def extract(
         if paragraph[0] not in seen_paragraphs:
             seen_paragraphs.add(paragraph[0])
             first_in_paragraph.add(len(found))
-            harm_text = text[span.start_char : paragraph[1]]
+            harm_text = text[sent.start_char : paragraph[1]]
         if acled is not None or trigger.plover in {"ASSAULT", "COERCE"}:
             event.fatalities = fatalities(harm_text)
             event.injuries = injuries(harm_text)

@@ -2,7 +2,10 @@
 injuries ("killed five", "two dead", "at least 12 people were killed", "1 civilian was injured").
 
 "Casualties unknown" and "no casualties were reported" are different answers: the first is unknown (None),
-the second zero. ACLED's "[4 fatalities split across 22 events]" is a note about coding, not a count.
+the second zero. A bracketed coder's note in ACLED's notes is not a count of its own, but it says how the
+count was coded: "[Russian MoD reported 180 fatalities. Coded as 10 fatalities split across 4 events. 3
+fatalities coded to this event]" gives 3; "[4 fatalities split across 22 events]" gives this event's share,
+4 // 22 = 0 (ACLED spreads small totals over the events of a day, most of which get none).
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ _WORDS = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
     "dozen": 12, "a dozen": 12,
 }  # fmt: skip
-_NUM = r"(\d[\d,]*|" + "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True)) + r")"
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True)) + r")"
 _HEDGE = r"(?:at least|about|around|some|nearly|almost|more than|over|up to|approximately|roughly)\s+"
 _WHO = (
-    r"(?:(?:[A-Z][\w-]*|civilian|local|ukrainian|russian|government|rebel|enemy)\s+){0,3}"
+    r"(?:(?:(?-i:[A-Z][\w-]*)|civilian|local|ukrainian|russian|government|rebel|enemy)\s+){0,3}"
     r"(?:people|persons?|civilians?|soldiers?|servicem[ae]n|troops|fighters?|rebels?|militants?|residents?|"
     r"children|child|men|man|women|woman|officers?|policem[ae]n|workers?|members?|personnel|militiam[ae]n|"
     r"combatants?|individuals?|others?|boys?|girls?|teenagers?|volunteers?|journalists?|medics?)"
@@ -47,11 +50,21 @@ _NONE = re.compile(
     r"\bwithout casualties\b|\bno (?:one|people) (?:was|were) (?:killed|injured|hurt)\b",
     re.IGNORECASE,
 )
-_BRACKETS = re.compile(r"\[[^\]]*\]")
-_SPLIT_SHARE = re.compile(r"\[\s*(\d[\d,]*) fatalit\w* split across (\d+) events?\s*\]", re.IGNORECASE)
+_ONE_DEAD = re.compile(  # "the driver died", "his dead body ... was found": one death, no number written
+    r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:driver|passenger|pilot|soldier|serviceman|civilian|man|woman|child|boy|"
+    r"girl|resident|officer|policeman|journalist|mayor|commander|worker|volunteer)\s+"
+    r"(?:was\s+(?:killed|shot dead|executed)|died)\b|"
+    r"\b(?:his|her)\s+(?:dead\s+)?body\b|\b(?:a|the)\s+dead\s+body\b",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"\[[^\]]*(?:\]|$)")
+_SPLIT_SHARE = re.compile(
+    r"(\d[\d,]*) fatalit\w* split (?:across|among|between) (\d+) events?", re.IGNORECASE
+)
+_CODED_HERE = re.compile(r"(\d[\d,]*) fatalit\w* (?:were |was )?coded to this event", re.IGNORECASE)
 
 
-_DEATH_PATTERNS = (_KILLED_AFTER, _KILLING, _DEATHS)
+_DEATH_PATTERNS = (_KILLED_AFTER, _KILLING, _DEATHS, _ONE_DEAD)
 
 
 def number(text: str) -> int | None:
@@ -74,7 +87,11 @@ def injuries(text: str) -> int | None:
 
 
 def _count(text: str, patterns: tuple[re.Pattern[str], ...], *, zero: re.Pattern[str]) -> int | None:
-    split = _SPLIT_SHARE.search(text)
+    notes = " ".join(m.group(0) for m in _BRACKETS.finditer(text))
+    split = _SPLIT_SHARE.search(notes)
+    coded = _CODED_HERE.search(notes)
+    if coded is not None and patterns is _DEATH_PATTERNS:
+        return int(coded.group(1).replace(",", ""))  # the coder's own allocation to this event
     text = _BRACKETS.sub(" ", text)  # "[4 fatalities split across 22 events]": a coder's note, not a count
     taken: list[tuple[int, int]] = []
     total = 0
@@ -83,7 +100,7 @@ def _count(text: str, patterns: tuple[re.Pattern[str], ...], *, zero: re.Pattern
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            n = number(m.group(1))
+            n = number(m.group(1)) if m.groups() else 1
             if n is None:
                 continue
             taken.append((m.start(), m.end()))
