@@ -141,3 +141,31 @@ def test_short_english_note_is_analysed_not_skipped_as_another_language() -> Non
     e = _first(a)
     assert _acled(e) == (EXPLOSION, "Shelling/artillery/missile attack")
     assert e["fatalities"] is None  # unknown, not 0
+
+
+def _where_names(a: dict[str, Any], e: dict[str, Any]) -> list[str]:
+    by_id = {p["id"]: p for p in a["places"]}
+    return [by_id[w["place"]]["name"] for w in e["where"]]
+
+
+def test_an_event_without_a_place_takes_the_nearest_earlier_sentence_of_its_paragraph() -> None:
+    a = _analyse("Rebels used machine guns near Kharkiv. During the day two soldiers were wounded.")
+    wounded = next(e for e in a["events"] if any(m["text"] == "wounded" for m in e["mentions"]))
+    assert _where_names(a, wounded)[0] == "Kharkiv"
+
+
+def test_a_place_after_a_quotation_that_cut_the_sentence() -> None:
+    a = _analyse(
+        "On 10 March 2024, demonstrators held a protest 'Don't be silent! Captivity kills!' in Kharkiv."
+    )
+    protest = next(e for e in a["events"] if e["type"] == "PROTEST")
+    assert _where_names(a, protest)[0] == "Kharkiv"
+
+
+def test_a_misread_town_abroad_is_not_where_a_local_event_happened() -> None:
+    """ "Tyulpan" (a howitzer) fuzzily resolved to Turpan in China next to "Luhansk region"; here "Seoul"."""
+    a = _analyse("Ukrainian forces hit with a drone a tank called Seoul near Lyman, Donetsk Oblast.")
+    e = _first(a)
+    assert e["where"], a["places"]
+    by_id = {p["id"]: p for p in a["places"]}
+    assert {by_id[w["place"]]["country"] for w in e["where"]} == {"UA"}

@@ -134,3 +134,13 @@ def test_an_unknown_place_is_kept_unresolved(model: Language, gazetteer: Gazette
     found = _places(model, gazetteer, "Shelling was reported in Zzyzxgrad, officials said.")
     hits = [p for p in found if p["mention"]["text"] == "Zzyzxgrad"]
     assert hits == [] or (hits[0]["lat"] is None and hits[0]["candidates"] == [])
+
+
+def test_town_comma_name_is_the_oblast_not_its_namesake_city(model: Language, gazetteer: Gazetteer) -> None:
+    """ "near Heorhiivka, Donetsk": the gazetteer knows only a Heorhiivka in Luhansk Oblast; Donetsk is still
+    the oblast, not the city (which the proximity of that Heorhiivka once made win back)."""
+    found = _places(model, gazetteer, "Russian forces fired artillery near Heorhiivka, Donetsk, on Monday.")
+    assert _one(found, "Donetsk")["geonameid"] == 709716
+    lyman = _places(model, gazetteer, "Russian forces clashed with Ukrainian forces near Lyman, Donetsk.")
+    assert _one(lyman, "Lyman")["geonameid"] == 704204
+    assert _one(lyman, "Donetsk")["level"] == "admin1"

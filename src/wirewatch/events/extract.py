@@ -33,6 +33,7 @@ and places that do not conflict) are merged: one event, several ``mentions``.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -179,11 +180,9 @@ def extract(
             event.mode = _aid_mode(span)
         if trigger.plover == "REJECT":
             _rejected_accusers(event, claims)
-        if not [w for w in event.where if w["from"] != "border"] and found:
-            previous = found[-1]
-            if _paragraph_of(text, previous.trigger.start_char) == paragraph:
-                event.where += [w for w in previous.where if w not in event.where]
-                _local_country(event.actors, event.where, places)
+        if not [w for w in event.where if w["from"] != "border"]:
+            event.where += [w for w in _nearby_where(sent, paragraph, places) if w not in event.where]
+            _local_country(event.actors, event.where, places)
         found.append(event)
     identity = {str(p.get("id")): p.get("geonameid") or p.get("name") for p in places}
     merged = _merge(found, identity)
@@ -488,6 +487,69 @@ def _date_phrase(sent: Span, trigger: Span) -> str | None:
     return phrase
 
 
+def _coherent(chosen: list[dict[str, Any]], places: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop a town abroad that nothing else in the article places in its country, when the sentence names
+    an area elsewhere: "hit a Russian 2S4 Tyulpan near Patalakhivka, Luhansk region" read "Tyulpan" as
+    Turpan in China, "Magura navy drones ... off Crimea" as a Romanian village."""
+    areas = {p.get("country") for p in chosen if p.get("level") in {"admin1", "admin2", "region"}}
+    if not areas:
+        return chosen
+    countries: dict[str, int] = {}
+    for p in places:
+        c = p.get("country")
+        if c:
+            countries[c] = countries.get(c, 0) + 1
+    return [
+        p
+        for p in chosen
+        if p.get("level") not in {"populated", "feature"}
+        or p.get("country") in areas
+        or countries.get(p.get("country") or "", 0) > 1
+    ]
+
+
+_QUOTES = frozenset("'\"’”")
+_QUOTE_THEN_LOWER = re.compile(r"[!?.,]['\"’”]\s+(?=[a-z])")  # "Captivity kills!' in Kharkiv"
+
+
+def _nearby_where(
+    sent: Span, paragraph: tuple[int, int], places: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Where an event happened when its own sentence names no place: the rest of the sentence cut off by
+    a quotation ("held a protest 'Captivity kills!' in Kremenchuk": the next "sentence" starts in lower
+    case), else the nearest earlier sentence of the paragraph that names one ("Shelling hit Kharkiv
+    overnight. Two people were wounded.")."""
+    doc = sent.doc
+    end = sent.end
+    for _ in range(3):  # "'Don't be silent! Captivity kills!' in Kremenchuk": two cuts inside the quotation
+        if end >= len(doc):
+            break
+        nxt = doc[end].sent
+        if nxt.start_char >= paragraph[1]:
+            break
+        cut = 0 if nxt.text[:1].islower() else _QUOTE_THEN_LOWER.search(nxt.text)
+        if cut is not None:
+            after = nxt.start_char + (cut if isinstance(cut, int) else cut.end())
+            rest = [p for p in places if (p.get("mention") or {}).get("start", -1) >= after]
+            found = [w for w in _where(nxt, rest, []) if w["from"] != "border"]
+            if found:
+                return found
+            break
+        if nxt.text.rstrip()[-1:] not in _QUOTES:
+            break
+        end = nxt.end
+    start = sent.start
+    while start > 0:
+        prev = doc[start - 1].sent
+        if prev.start_char < paragraph[0]:
+            break
+        found = [w for w in _where(prev, places, []) if w["from"] != "border"]
+        if found:
+            return found
+        start = prev.start
+    return []
+
+
 def _where(
     sent: Span, places: Sequence[dict[str, Any]], actors: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -508,6 +570,7 @@ def _where(
         if p.get("metonymy") or any(s <= start and end <= e for s, e in spans):
             continue
         chosen.append(p)
+    chosen = _coherent(chosen, places)
     ordered: list[dict[str, Any]] = []
     skip: set[int] = set()
     for i, p in enumerate(chosen):

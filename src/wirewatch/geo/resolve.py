@@ -95,8 +95,8 @@ def places(doc: Doc, article_id: str, gazetteer: Gazetteer, *, demonyms: bool = 
         for c in cs:
             c.score = c.prior + _context(c.entry, shares, named, follow)
         cs.sort(key=lambda c: c.score, reverse=True)
-    _area_after_comma(text, mentions, cands)
     _proximity(cands)
+    _area_after_comma(text, mentions, cands)  # after proximity: a namesake city near the town must not win back
     sent_starts = _sentence_starts(doc)
     out = []
     for n, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
@@ -293,6 +293,12 @@ def _area_after_comma(text: str, mentions: Sequence[Mention], cands: Sequence[li
             held = [a for a in areas if a.entry.country == country] or areas
         area = max(held, key=lambda a: a.score)
         area.score += _ADMIN1_APPOSITION
+        top = max(cands[i + 1], key=lambda c: c.score)
+        if top is not area and (top.entry.country, top.entry.admin1_code) == (
+            area.entry.country,
+            area.entry.admin1_code,
+        ):
+            area.score = top.score + 0.01  # "Heorhiivka, Donetsk": the oblast, not the city it is named after
         cands[i + 1].sort(key=lambda c: c.score, reverse=True)
         for c in cands[i]:
             if (c.entry.country, c.entry.admin1_code) == (area.entry.country, area.entry.admin1_code):

@@ -16,7 +16,10 @@ Two components run after the statistical ``ner``:
     ``oblast(s)``, ``region(s)``, ``province(s)``, ``krai`` or ``district(s)``, alone or coordinated
     ("Kursk and Bryansk oblasts"), is a ``GPE``. (3) span clean-up, the same for every entity: a leading
     "the" is left out ("the Kyiv Post" → "Kyiv Post"; numeric entities keep theirs: "the past week"), and
-    so is a trailing possessive ("South Korea’s" → "South Korea").
+    so is a trailing possessive ("South Korea’s" → "South Korea"). (4) a place and the area after it in one
+    entity are two places: "Lvove, Kherson" (an ``ORG`` to the model), "Hlyboke, Kharkiv" (a ``FAC``),
+    "Kherson, Kherson region" become two ``GPE`` when the part after the comma is a country or a place in
+    ``places.tsv`` (or ends in a region word) and the part before it is one to three Title-case words.
 
 :func:`lexicon` answers look-ups for later stages (claims, geo, events) from the same files.
 """
@@ -54,7 +57,7 @@ __all__ = [
     "load_lexicon",
 ]
 
-RULER_VERSION = 2  # bump when the rules or the data files change what entities or sentences come out
+RULER_VERSION = 3  # bump when the rules or the data files change what entities or sentences come out
 PARAGRAPHS_NAME = "wirewatch_paragraphs"
 RULER_NAME = "wirewatch_ruler"
 FIXES_NAME = "wirewatch_entity_fixes"
@@ -75,6 +78,8 @@ _SINGLE_DESIGNATIONS = frozenset({"oblast", "krai"})  # part of the name: "Kursk
 _REGION_WORDS = frozenset(
     {"oblast", "oblasts", "krai", "region", "regions", "province", "provinces", "district", "districts"}
 )
+_SPLIT_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
+_LOCATIVE_BEFORE = frozenset({"in", "near", "at", "to", "outside", "around", "from"})
 _NOT_REGION_NAMES = frozenset(
     """north south east west northern southern eastern western central middle northeast northwest
     southeast southwest northeastern northwestern southeastern southwestern border frontier capital
@@ -433,6 +438,8 @@ class EntityFixes:
             ents, c1 = self._apply_soft(doc, ents, matches)
             changed = changed or c1
         ents, c2 = self._apply_region_rule(doc, ents)
+        ents, c3 = self._split_appositions(doc, ents)
+        c2 = c2 or c3
         if c1 or c2:
             ents, _ = self._trim(doc, ents)
         if changed or c2:
@@ -517,6 +524,47 @@ class EntityFixes:
                 ents.append(Span(doc, start, end, label="GPE"))
                 changed = True
         return ents, changed
+
+    def _split_appositions(self, doc: Doc, ents: list[Span]) -> tuple[list[Span], bool]:
+        """ "Lvove, Kherson" → "Lvove" + "Kherson": a settlement and the area that locates it."""
+        out: list[Span] = []
+        changed = False
+        for e in ents:
+            comma = next((t.i for t in e[1:-1] if t.text == ","), None) if e.label_ in _SPLIT_LABELS else None
+            if comma is None:
+                out.append(e)
+                continue
+            end = e.end
+            while end > comma + 2 and doc[end - 1].is_punct:
+                end -= 1  # "Berestove, Kharkiv." (a WORK_OF_ART to the model)
+            left, right = doc[e.start : comma], doc[comma + 1 : end]
+            name = right[:-1] if len(right) > 1 and right[-1].lower_ in _REGION_WORDS else right
+            lex = lexicon()
+            info = lex.lookup(name.text)
+            known = (info is not None and info.kind == "place") or lex.country(name.text) is not None
+            located = e.start > 0 and doc[e.start - 1].lower_ in _LOCATIVE_BEFORE
+            if not 1 <= len(left) <= 3 or not all(t.is_title for t in left):
+                out.append(e)
+            elif (known or len(name) < len(right)) and all(t.is_title or t.is_upper for t in name):
+                out += [
+                    Span(doc, left.start, left.end, label="GPE"),
+                    Span(doc, right.start, end, label="GPE"),
+                ]
+                changed = True
+            elif (
+                located
+                and e.label_ == "ORG"
+                and (lex.lookup(right.text) or any(lex.country(t.text) for t in right))
+            ):
+                # "in proximity to Svitlodarsk, Military Forces of Ukraine"
+                out += [
+                    Span(doc, left.start, left.end, label="GPE"),
+                    Span(doc, right.start, end, label="ORG"),
+                ]
+                changed = True
+            else:
+                out.append(e)
+        return out, changed
 
     @staticmethod
     def _trim(doc: Doc, ents: list[Span]) -> tuple[list[Span], bool]:
