@@ -133,7 +133,7 @@ def test_harm_before_the_first_trigger_of_a_paragraph_counts() -> None:
         "On 20 December 2022, a civilian was killed, having accidentally activated a Russian explosive "
         "booby trap, in Hola Prystan, Kherson region."
     )
-    assert [e["fatalities"] for e in a["events"] if e["acled"]][0] == 1
+    assert next(e["fatalities"] for e in a["events"] if e["acled"]) == 1
 
 
 def test_short_english_note_is_analysed_not_skipped_as_another_language() -> None:

@@ -80,8 +80,7 @@ def test_acled_time_precision_and_published() -> None:
         ("Two were killed [4 fatalities split across 2 events].", 2, None),
         ("The town lies 20 km away.", None, None),
         ("Two were killed [1 fatality split among 21 events].", 0, None),
-        ("Up to 180 soldiers were killed [Coded as 10 fatalities split across 4 events. 3 fatalities coded "
-         "to this event].", 3, None),  # fmt: skip
+        ("180 were killed [10 split across 4 events. 3 fatalities coded to this event]", 3, None),
         ("Up to 40 soldiers were killed [Coded as 10 fatalities split across 3 events", 3, None),  # unclosed
         ("On 11 March 2019, two Ukrainian servicemen were killed and one was wounded.", 2, 1),  # not 2019
         ("A car was blown up. As a result, the driver died.", 1, None),

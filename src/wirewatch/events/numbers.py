@@ -21,7 +21,8 @@ _WORDS = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
     "dozen": 12, "a dozen": 12,
 }  # fmt: skip
-_NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True)) + r")"
+_WORD_NUMBERS = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+|" + _WORD_NUMBERS + r")"  # "2019, two" is no 2019
 _HEDGE = r"(?:at least|about|around|some|nearly|almost|more than|over|up to|approximately|roughly)\s+"
 _WHO = (
     r"(?:(?:(?-i:[A-Z][\w-]*)|civilian|local|ukrainian|russian|government|rebel|enemy)\s+){0,3}"

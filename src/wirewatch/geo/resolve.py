@@ -96,7 +96,7 @@ def places(doc: Doc, article_id: str, gazetteer: Gazetteer, *, demonyms: bool = 
             c.score = c.prior + _context(c.entry, shares, named, follow)
         cs.sort(key=lambda c: c.score, reverse=True)
     _proximity(cands)
-    _area_after_comma(text, mentions, cands)  # after proximity: a namesake city near the town must not win back
+    _area_after_comma(text, mentions, cands)  # after proximity: a namesake city must not win back
     sent_starts = _sentence_starts(doc)
     out = []
     for n, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
