@@ -69,7 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
         "gazetteer",
         str,
         "",
-        "The geo stage's SQLite gazetteer file; empty: gazetteer-v1.sqlite in the user data directory, "
+        "The geo stage's SQLite gazetteer file; empty: gazetteer-v2.sqlite in the user data directory, "
         "built from the packaged data on first use.",
     ),
     Setting(

