@@ -169,3 +169,49 @@ def test_a_misread_town_abroad_is_not_where_a_local_event_happened() -> None:
     assert e["where"], a["places"]
     by_id = {p["id"]: p for p in a["places"]}
     assert {by_id[w["place"]]["country"] for w in e["where"]} == {"UA"}
+
+
+def _main(a: dict[str, Any]) -> dict[str, Any]:
+    """The sentence's main event: the typed event whose trigger sits highest in the parse."""
+    typed = [e for e in a["events"] if e["type"]]
+    assert typed, a["article"]["text"]
+    return dict(
+        min(typed, key=lambda e: (e["depth"] if e["depth"] is not None else 99, e["trigger"]["start"]))
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dock workers began a general strike in Odesa on Monday.", ("PROTEST", "strike-gen")),
+        ("The teachers' union called off a three-day strike after talks.", ("CONCEDE", "ease")),
+        (
+            "The secretary-general announced that he will withdraw the monitors from Syria.",
+            ("THREATEN", None),
+        ),
+        ("The rebels declared a unilateral ceasefire on Friday.", ("RETREAT", "ceasefire")),
+        ("The governor shortened the nightly curfew by two hours.", ("CONCEDE", "ease")),
+        ("The court cancelled restrictions on opposition newspapers.", ("CONCEDE", "ease")),
+        (
+            "The ministry said it would allow journalists into the zone.",
+            ("AGREE", None),
+        ),  # a reported promise
+        ("Rescue helicopters evacuated the injured from the besieged town.", ("AID", "humanitarian")),
+        ("Settlers set fire to a mosque near Nablus overnight.", ("COERCE", "destroy")),  # CAMEO 1712
+    ],
+)
+def test_the_type_the_trigger_s_neighbours_decide(text: str, expected: tuple[str, str | None]) -> None:
+    e = _main(_analyse(text))
+    assert (e["type"], e["mode"]) == expected
+
+
+def test_a_noun_naming_another_noun_s_kind_is_no_event() -> None:
+    a = _analyse("Border patrol agents detained 40 migrants near the river.")
+    assert [e["type"] for e in a["events"]] == ["COERCE"]  # the detention, not a patrol
+    kept = _analyse("The emir launched a mediation effort between the two states.")
+    assert _main(kept)["type"] == "CONSULT"
+
+
+def test_a_strike_by_aircraft_is_still_an_attack() -> None:
+    e = _main(_analyse("Russian forces carried out a strike on Sumy with guided aerial bombs."))
+    assert e["type"] == "ASSAULT"

@@ -165,6 +165,7 @@ def extract(
         event.where = _where(sent, places, event.actors)
         _local_country(event.actors, event.where, places)
         event.negated, event.hypothetical, event.future = _modality(span)
+        _refine_type(event, span)
         _speech_act_type(event, span)
         paragraph = _paragraph_of(text, span.start_char)
         harm_text = sent.text
@@ -227,10 +228,18 @@ def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> li
             seen.add((match_id, start, end))
             span = Span(doc, start, end, label=doc.vocab.strings[match_id])
             trigger = _TRIGGER_BY_KEY[span.label_]
-            if not _pos_ok(span[0], trigger.pos) or span[0].ent_type_ in _NOT_TRIGGER_ENTS:
+            if not _pos_ok(span.root, trigger.pos) or span[0].ent_type_ in _NOT_TRIGGER_ENTS:
                 continue  # "March" the month is no march; "Strike" in a name is no strike
             if trigger.pos == "VERB" and span.root.dep_ == "amod":
                 continue  # "the occupied territories": a description, not an occupation
+            head = span.root.head
+            if (
+                len(span) == 1
+                and span.root.dep_ == "compound"
+                and head.pos_ == "NOUN"
+                and head.lemma_.lower() not in _EVENT_HEADS
+            ):
+                continue  # "border patrol agents", "protest leaders": a noun naming another noun's kind
             spans.append(span)
     spans.sort(key=lambda s: (-_TRIGGER_BY_KEY[s.label_].priority, -(s.end - s.start), s.start))
     taken: set[int] = set()
@@ -245,6 +254,10 @@ def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> li
     return [s for s in kept if not _light_verb(s, starts)]
 
 
+_EVENT_HEADS = frozenset(
+    "effort mission talk operation campaign process attempt plan deal agreement action wave round".split()
+)
+"""Nouns that keep the event of the noun before them: "mediation effort", "protest wave"."""
 _LIGHT = frozenset({"launch", "carry", "conduct", "hold", "stage", "make", "take"})
 
 
@@ -689,6 +702,78 @@ _REFUSING = frozenset(["refuse", "fail", "decline", "reject"])
 _VOWING = frozenset(["swear", "vow", "threaten", "plan", "intend"])
 
 
+_LABOUR = frozenset(
+    """general hunger labour labor national nationwide indefinite warning open-ended day teachers workers
+    union unions miners doctors nurses employees transport rail""".split()  # noqa: SIM905
+)
+_STRIKE_VERBS = frozenset(["organize", "organise", "call", "stage", "join", "declare", "announce", "end"])
+_PERSONNEL = frozenset(
+    """inspector worker diplomat ambassador envoy observer monitor peacekeeper staff mission personnel aid
+    volunteer""".split()  # noqa: SIM905
+)
+_RESCUED = frozenset(
+    "wounded injured civilian resident people child refugee patient family citizen national".split()
+)
+_EASE = frozenset(
+    ["lift", "ease", "cancel", "shorten", "relax", "end", "remove", "scrap", "revoke", "loosen"]
+)
+_RESTRICTIONS = frozenset(["restriction", "ban", "curfew", "sanction", "embargo", "blockade", "law", "limit"])
+_IN_EFFECT = frozenset(["declare", "announce", "observe", "implement", "respect", "begin", "hold"])
+
+
+def _refine_type(event: _Event, trigger: Span) -> None:
+    """The type a trigger's neighbours decide: a teachers' or general strike is a PROTEST, not an attack;
+    "called off a strike" concedes and "called on Arabs to unite" requests; withdrawing inspectors or
+    diplomats is a SANCTION, not a military retreat; a declared ceasefire is in effect (RETREAT); lifting,
+    cancelling or shortening a restriction is a CONCESSION."""
+    root = trigger.root
+    lemma = " ".join(event.trig.words)
+    verb = root if root.pos_ in {"VERB", "AUX"} else root.head
+    objects = {
+        w for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} for w in (c.lemma_.lower(), c.lower_)
+    }
+    if lemma == "strike" and root.pos_ == "NOUN" and not _instrument_near(trigger):
+        words = {c.lower_ for c in root.children if c.dep_ in {"amod", "compound", "nummod", "poss"}}
+        words |= {w for c in root.children for w in c.lower_.split("-")}
+        if words & _LABOUR or (root.head.lemma_.lower() in _STRIKE_VERBS and root.dep_ == "dobj"):
+            general = "general" in words or "nationwide" in words
+            _retype(
+                event, "PROTEST", "strike-gen" if general else "strike-lim", ("Protests", "Peaceful protest")
+            )
+    elif lemma == "call" and event.trig.plover == "CONSULT":
+        if any(c.dep_ == "prt" and c.lower_ == "off" for c in root.children):
+            _retype(event, "CONCEDE", "ease", None)  # "called off a four-day strike"
+        elif any(c.dep_ == "prep" and c.lower_ == "on" for c in root.children) and any(
+            c.dep_ in {"xcomp", "advcl"} for c in root.children
+        ):
+            _retype(event, "REQUEST", None, None)  # "called Thursday on Arabs to unite"
+    elif lemma == "evacuate" and objects & _RESCUED:
+        _retype(event, "AID", "humanitarian", None)  # "helicopters evacuated the wounded"
+    elif event.trig.plover == "RETREAT" and event.trig.mode == "withdraw" and objects & _PERSONNEL:
+        _retype(event, "SANCTION", "withdraw", None)  # "will withdraw weapons inspectors"
+    elif lemma in {"ceasefire", "truce"} and root.head.lemma_.lower() in _IN_EFFECT:
+        _retype(event, "RETREAT", "ceasefire", event.acled)  # "declared a unilateral ceasefire"
+    elif event.trig.plover in {"COERCE", "SANCTION"}:
+        eased = (root.dep_ == "dobj" and root.head.lemma_.lower() in _EASE) or (
+            root.lemma_.lower() in _EASE and objects & _RESTRICTIONS
+        )
+        if eased:
+            _retype(event, "CONCEDE", "ease", None)  # "shortened the curfew", "cancelled restrictions"
+
+
+def _instrument_near(trigger: Span) -> bool:
+    lowers, lemmas = _words(trigger.sent)
+    table = lexicon.instruments()
+    return any(w in table for w in (*lowers, *lemmas)) or any(
+        w in {"air", "missile", "drone", "rocket", "artillery", "airstrike"} for w in lowers
+    )
+
+
+def _retype(event: _Event, plover: str, mode: str | None, acled: tuple[str, str] | None) -> None:
+    event.trig = _retyped(event.trig, plover)
+    event.mode, event.acled = mode, acled
+
+
 def _speech_act_type(event: _Event, trigger: Span) -> None:
     """PLOVER 2.0 codes what an actor says it will or won't do as the verbal event, not the deed:
     refusing a cooperative act ("will not accept refugees", "failed to reach agreement") is REJECT; promising
@@ -746,7 +831,8 @@ def _modality(trigger: Span) -> tuple[bool, bool, bool]:
         c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in kids
     )
     planned = verb.dep_ == "xcomp" and verb.head.lemma_ in {"plan", "intend", "prepare", "threaten", "vow"}
-    future = bool(modal & _FUTURE) or planned
+    reported = "would" in modal and verb.dep_ == "ccomp" and verb.head.lemma_ in _REPORTING  # "said it would"
+    future = bool(modal & _FUTURE) or planned or reported
     return negated, hypothetical, future
 
 
