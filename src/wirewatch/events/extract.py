@@ -255,7 +255,21 @@ def _best_matches(doc: Doc, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> li
 
 
 _EVENT_HEADS = frozenset(
-    "effort mission talk operation campaign process attempt plan deal agreement action wave round".split()
+    [
+        "effort",
+        "mission",
+        "talk",
+        "operation",
+        "campaign",
+        "process",
+        "attempt",
+        "plan",
+        "deal",
+        "agreement",
+        "action",
+        "wave",
+        "round",
+    ]
 )
 """Nouns that keep the event of the noun before them: "mediation effort", "protest wave"."""
 _LIGHT = frozenset({"launch", "carry", "conduct", "hold", "stage", "make", "take"})
@@ -712,7 +726,19 @@ _PERSONNEL = frozenset(
     volunteer""".split()  # noqa: SIM905
 )
 _RESCUED = frozenset(
-    "wounded injured civilian resident people child refugee patient family citizen national".split()
+    [
+        "wounded",
+        "injured",
+        "civilian",
+        "resident",
+        "people",
+        "child",
+        "refugee",
+        "patient",
+        "family",
+        "citizen",
+        "national",
+    ]
 )
 _EASE = frozenset(
     ["lift", "ease", "cancel", "shorten", "relax", "end", "remove", "scrap", "revoke", "loosen"]
