@@ -1107,6 +1107,24 @@ def eval_plover(ctx: click.Context, file: Path, as_json: bool, limit: int | None
             click.echo(f"  {count:>4}  {gold} → {predicted}")
 
 
+@eval_group.command(name="link")
+@click.argument("directory", type=click.Path(exists=True, path_type=Path))
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
+              help="Which split of docs.jsonl to cluster and score; tune on dev, report test.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.pass_context
+def eval_link(ctx: click.Context, directory: Path, split: str, as_json: bool) -> None:
+    """Story clusters against a docs.jsonl gold set with a `cluster` per document (ECB+ stories).
+
+    Each document is analysed verbatim and the split clustered as one block at the link_threshold setting;
+    B-cubed and pairwise precision, recall and F1 against the gold clusters.
+    """
+    from wirewatch.eval.link import evaluate as evaluate_link
+
+    metrics = evaluate_link(directory, _settings(ctx), split=None if split == "all" else split)
+    _echo_metrics(metrics, as_json=as_json)
+
+
 @main.command(name="settings")
 @click.option("--json", "as_json", is_flag=True, help="Print the effective settings as JSON.")
 @click.pass_context

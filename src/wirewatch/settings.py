@@ -78,6 +78,13 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "Demonyms ('Russian forces') become country places (use 'demonym'); off: only in border phrases.",
     ),
+    Setting(
+        "link_threshold",
+        float,
+        0.14,
+        "Story clustering: the average cosine similarity at which two clusters of articles merge "
+        "(chosen on the ECB+ dev split; higher splits stories, lower joins them).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -99,6 +106,7 @@ class Settings:
     stages: str = "claims,geo,events"
     gazetteer: str = ""
     geo_demonyms: bool = True
+    link_threshold: float = 0.14
 
     def replace(self, **changes: Any) -> Settings:
         clean = {k: v for k, v in changes.items() if v is not None}
