@@ -603,6 +603,134 @@ def events_cmd(
         click.echo(events_table(rows), nl=False)
 
 
+@main.command(name="link")
+@db_option
+@click.option(
+    "--all", "everything", is_flag=True, help="Link every block again, not only those with new articles."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def link_cmd(ctx: click.Context, db: str | None, everything: bool, quiet: bool) -> None:
+    """Group stored articles into stories across outlets, find copies, count independent origins.
+
+    \b
+    Examples:
+      wirewatch ingest pages/ && wirewatch link
+      wirewatch link --all             # after changing the link_threshold setting
+
+    Articles are linked by publication week: only the weeks that received articles since the last run are
+    linked again, and each week's stories and copies are replaced in one transaction (docs/link.md).
+    """
+    from wirewatch.link.run import link_store
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store, _progress(quiet) as bar:
+        bar.set_description("link")
+
+        def tick(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        report = link_store(store, threshold=settings.link_threshold, everything=everything, progress=tick)
+    click.echo(
+        f"linked {report.articles} articles in {len(report.blocks)} block(s): "
+        f"{report.stories} stories, {report.copies} copies"
+    )
+
+
+@main.command(name="stories")
+@db_option
+@click.option("--since", metavar="YYYY-MM-DD", help="Stories last seen on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Stories first seen on or before this day.")
+@click.option("--min-origins", type=click.IntRange(min=0), help="At least N independent origins.")
+@click.option("--contested", is_flag=True, help="Only stories with a denied or contradicted claim.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most N stories.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of Story records.")
+@click.pass_context
+def stories_cmd(
+    ctx: click.Context,
+    db: str | None,
+    since: str | None,
+    until: str | None,
+    min_origins: int | None,
+    contested: bool,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """List stories (run `wirewatch link` first): articles, outlets, independent origins, the lead claim.
+
+    \b
+    Examples:
+      wirewatch stories --min-origins 2 --since 2026-02-01
+      wirewatch stories --contested --json
+
+    Newest first. The table shows each story's id, dates, articles / outlets / independent origins of its
+    best-corroborated claim, "contested" when a claim is denied or contradicted, and its lead claim's origins.
+    """
+    from wirewatch.store import open_store
+    from wirewatch.store.base import check_story_filters
+
+    check_story_filters(since=since, until=until, min_origins=min_origins, limit=limit)
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        rows = store.stories(
+            since=since,
+            until=until,
+            min_origins=min_origins,
+            contested=True if contested else None,
+            limit=limit,
+        )
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no stories (run `wirewatch link` after ingesting)")
+        return
+    for s in rows:
+        lead = (s.get("claim_clusters") or [{}])[0]
+        when = f"{s.get('first_seen') or '?'}..{s.get('last_seen') or '?'}"
+        flag = " contested" if s.get("contested") else ""
+        origins = ", ".join(lead.get("origins") or []) or "-"
+        click.echo(
+            f"{s['id'][:10]}  {when:<22} {len(s['articles']):>3} art "
+            f"{len(s.get('outlets') or []):>3} outlets {s.get('independent_origins', 0):>2} origins{flag}  "
+            f"lead from: {origins}"
+        )
+
+
+@main.command(name="story")
+@click.argument("story_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The Story record as JSON.")
+@click.pass_context
+def story_cmd(ctx: click.Context, story_id: str, db: str | None, as_json: bool) -> None:
+    """One story: its timeline of reports, claim clusters with their origins, denials and contradictions,
+    each with the evidence sentence.
+
+    \b
+    Example:
+      wirewatch story s3f2a9c
+    """
+    from wirewatch.render import story_summary
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        story = store.story(story_id)
+        if story is None:
+            click.echo(
+                f"error: {story_id}: no such story in {settings.db} (see `wirewatch stories`)", err=True
+            )
+            sys.exit(1)
+        analyses = {aid: store.analysis(aid) for aid in story["articles"]}
+    if as_json:
+        _echo_json(story)
+        return
+    click.echo(story_summary(story, {k: v.to_dict() for k, v in analyses.items() if v is not None}), nl=False)
+
+
 @main.command(name="export")
 @click.option(
     "--format",

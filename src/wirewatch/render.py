@@ -21,6 +21,7 @@ __all__ = [
     "claims_csv",
     "claims_table",
     "csv_safe",
+    "story_summary",
     "who_said_what",
 ]
 
@@ -368,3 +369,51 @@ def claim_csv_row(claim: dict[str, Any]) -> dict[str, str]:
 def claims_csv(rows: Iterable[dict[str, Any]]) -> str:
     """``wirewatch claims --csv``: a header row, then one formula-safe row per claim."""
     return articles_csv((claim_csv_row(r) for r in rows), CLAIM_CSV_COLUMNS)
+
+
+def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *, width: int = 100) -> str:
+    """A story for a reader: the timeline of its reports (date, outlet, title; copies marked), then each
+    claim cluster with its origins, who denies it and what contradicts it, each with its evidence sentence."""
+    copies = {a: c for a, c in story.get("copies") or ()}
+    claims = {
+        str(c["id"]): c for a in analyses.values() for c in a.get("claims") or () if c.get("id") is not None
+    }
+    lines = [
+        f"Story {story['id']}: {len(story['articles'])} reports, {len(story.get('outlets') or [])} outlets, "
+        f"{story.get('independent_origins', 0)} independent origin(s)"
+        + (" · contested" if story.get("contested") else ""),
+    ]
+    lines += [f"  why: {w}" for w in story.get("why") or ()]
+    lines += ["", "Timeline"]
+    for aid in story["articles"]:
+        article = (analyses.get(aid) or {}).get("article") or {}
+        when = str(article.get("published") or "undated")[:10]
+        who = article.get("outlet") or article.get("url") or aid
+        copy = f" · copy of {copies[aid][:8]}" if aid in copies else ""
+        line = _clean(f"  {when}  [{aid[:8]}] {who}: {article.get('title') or '(no title)'}")
+        lines.append(line[: width - len(copy)] + copy)
+    for k in story.get("claim_clusters") or ():
+        if k.get("articles", 0) < 2 and not k.get("denied_by"):
+            continue  # reported once: shown by `wirewatch show`, not a cross-outlet claim
+        lines += [
+            "",
+            f"Claim {k['id']}: {k['articles']} reports, {k['outlets']} outlets, "
+            f"origins: {', '.join(k['origins'])}",
+        ]
+        for cid in k["claims"]:
+            text = _span_text((claims.get(cid) or {}).get("content"))
+            lines.append(_clean(f"  [{cid.split(':')[0][:8]}] {text}")[:width])
+        for cid in k.get("denied_by") or ():
+            lines.append(
+                _clean(
+                    f"  denied [{cid.split(':')[0][:8]}]: "
+                    f"{_span_text((claims.get(cid) or {}).get('content'))}"
+                )[:width]
+            )
+        for c in k.get("contradictions") or ():
+            lines.append(
+                _clean(f"  contradiction in {c['field']}: {' vs '.join('/'.join(v) for v in c['values'])}")[
+                    :width
+                ]
+            )
+    return "\n".join(lines) + "\n"

@@ -63,9 +63,18 @@ def features(analysis: Mapping[str, Any]) -> StoryFeatures:
     return StoryFeatures(str(article.get("id") or ""), counts)
 
 
-def _vectors(items: Sequence[StoryFeatures], df: Mapping[str, int] | None, n_docs: int | None) -> Any:
+def _idf(n: int, d: int, *, smooth: bool) -> float:
+    if smooth:
+        return math.log((n + 1) / (d + 1)) + 1.0
+    return math.log(n / d) if n > d else 0.0
+
+
+def _vectors(
+    items: Sequence[StoryFeatures], df: Mapping[str, int] | None, n_docs: int | None, *, smooth: bool = False
+) -> Any:
     """The L2-normalised TF-IDF matrix (scipy CSR) of ``items``; document frequencies from ``df`` and
-    ``n_docs`` when given (a store's running counts), else from ``items`` themselves."""
+    ``n_docs`` when given (a store's running counts), else from ``items`` themselves. ``smooth`` uses
+    ln((N + 1) / (df + 1)) + 1, so words every item shares still count (a handful of claims)."""
     from scipy.sparse import csr_matrix
 
     if df is None:
@@ -79,7 +88,7 @@ def _vectors(items: Sequence[StoryFeatures], df: Mapping[str, int] | None, n_doc
     for r, it in enumerate(items):
         for w, c in it.counts.items():
             d = df.get(w, 0) or 1
-            idf = math.log(n / d) if n > d else 0.0
+            idf = _idf(n, d, smooth=smooth)
             if idf <= 0.0 or c <= 0:
                 continue
             rows.append(r)
@@ -97,6 +106,7 @@ def cluster(
     threshold: float = DEFAULT_THRESHOLD,
     df: Mapping[str, int] | None = None,
     n_docs: int | None = None,
+    smooth: bool = False,
 ) -> list[list[str]]:
     """Group articles into stories by average-link clustering at ``threshold`` (cosine similarity).
 
@@ -109,7 +119,7 @@ def cluster(
         return [[items[0].article]]
     from scipy.cluster.hierarchy import fcluster, linkage
 
-    x = _vectors(items, df, n_docs)
+    x = _vectors(items, df, n_docs, smooth=smooth)
     sim = (x @ x.T).toarray()
     dist = np.clip(1.0 - sim, 0.0, 2.0)
     condensed = dist[np.triu_indices(len(items), k=1)]

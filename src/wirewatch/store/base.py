@@ -127,6 +127,24 @@ def check_place_filters(
     return code
 
 
+def check_story_filters(
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    min_origins: int | None = None,
+    limit: int | None = None,
+) -> None:
+    """Raise :class:`~wirewatch.errors.UsageError` for a filter :meth:`Store.stories` does not take."""
+    check_place_filters(limit=limit)
+    first, last = _check_day("since", since), _check_day("until", until)
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"since ({first}) is after until ({last}); no story can match")
+    if min_origins is not None and (
+        isinstance(min_origins, bool) or not isinstance(min_origins, int) or min_origins < 0
+    ):
+        raise UsageError(f"min-origins must be a whole number ≥ 0, not {min_origins!r}")
+
+
 #: The 16 PLOVER 2.0 event types (``Event.type``), in the order of the PLOVER codebook.
 EVENT_TYPES: tuple[str, ...] = (
     "AGREE",
@@ -365,6 +383,35 @@ class Store(ABC):
         when either is given); ``article`` an article id or unique prefix. A bad filter is a
         :class:`~wirewatch.errors.UsageError` (see :func:`check_event_filters`). Filters combine (AND).
         """
+
+    @abstractmethod
+    def link_articles(self) -> list[dict[str, Any]]:
+        """Every ``ok`` article for the link stage: ``id``, ``published``, ``outlet``, ``url`` and the
+        ``block`` and ``story`` it was last linked in (None when never linked), in ingest order."""
+
+    @abstractmethod
+    def save_block(
+        self, block: str, stories: list[dict[str, Any]], copies: list[tuple[str, str, float, float]]
+    ) -> None:
+        """Replace the stories and copies of one link block in one transaction: ``stories`` are Story dicts,
+        ``copies`` are ``(article, canonical, jaccard, containment)``."""
+
+    @abstractmethod
+    def stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        min_origins: int | None = None,
+        contested: bool | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Story records, newest first (by ``last_seen``, undated last). ``since`` / ``until`` (inclusive,
+        YYYY-MM-DD) are on ``last_seen`` and ``first_seen``; ``min_origins`` on ``independent_origins``."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """One Story record by id or unique id prefix (≥ 4 characters), else ``None``."""
 
     @abstractmethod
     def raw_documents(self) -> Iterator[RawDocument]:

@@ -28,6 +28,7 @@ from wirewatch.store.base import (
     check_claim_filters,
     check_event_filters,
     check_place_filters,
+    check_story_filters,
     dumps_json,
     failure_article_id,
     utc_now,
@@ -478,6 +479,86 @@ class SqliteStore(Store):
             event["places"] = linked
             result.append(event)
         return result
+
+    def link_articles(self) -> list[dict[str, Any]]:
+        sql = """SELECT a.id, a.published, a.outlet, a.url, s.block, s.story_id AS story
+                 FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id
+                 WHERE a.status = 'ok' ORDER BY a.ingested_at, a.id"""
+        return [dict(row) for row in self._read(sql, ())]
+
+    def save_block(
+        self, block: str, stories: list[dict[str, Any]], copies: list[tuple[str, str, float, float]]
+    ) -> None:
+        with self._transaction(f"link block {block}") as conn:
+            conn.execute("DELETE FROM article_copies WHERE block = ?", (block,))
+            conn.execute("DELETE FROM story_articles WHERE block = ?", (block,))
+            conn.execute("DELETE FROM stories WHERE block = ?", (block,))
+            for story in stories:
+                conn.execute(
+                    "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        story["id"],
+                        block,
+                        story.get("first_seen"),
+                        story.get("last_seen"),
+                        len(story["articles"]),
+                        len(story.get("outlets") or ()),
+                        int(story.get("independent_origins") or 0),
+                        int(bool(story.get("contested"))),
+                        dumps_json(story),
+                    ),
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO story_articles VALUES (?,?,?)",
+                    [(aid, story["id"], block) for aid in story["articles"]],
+                )
+            conn.executemany(
+                "INSERT OR REPLACE INTO article_copies VALUES (?,?,?,?,?)", [(*c, block) for c in copies]
+            )
+
+    def stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        min_origins: int | None = None,
+        contested: bool | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        check_story_filters(since=since, until=until, min_origins=min_origins, limit=limit)
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where.append("last_seen >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("first_seen <= ?")
+            params.append(until + "\uffff")
+        if min_origins is not None:
+            where.append("independent_origins >= ?")
+            params.append(min_origins)
+        if contested is not None:
+            where.append("contested = ?")
+            params.append(int(contested))
+        sql = (
+            "SELECT record FROM stories"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY last_seen IS NULL, last_seen DESC, n_articles DESC, id LIMIT ?"
+        )
+        rows = self._read(sql, (*params, -1 if limit is None else limit))
+        return [json.loads(row["record"]) for row in rows]
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        key = story_id.strip()
+        if len(key) < 4:
+            return None
+        rows = self._read(
+            "SELECT record FROM stories WHERE id = ? OR id LIKE ? LIMIT 2", (key, key + "%")
+        ).fetchall()
+        exact = [r for r in rows if json.loads(r["record"])["id"] == key]
+        if exact:
+            return dict(json.loads(exact[0]["record"]))
+        return dict(json.loads(rows[0]["record"])) if len(rows) == 1 else None
 
     def raw_documents(self) -> Iterator[RawDocument]:
         # Take the list first, then fetch each blob: the caller may write (reprocess) while iterating.

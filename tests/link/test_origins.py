@@ -1,0 +1,64 @@
+"""Origins, claim clusters, denials and contradictions on the hand-made wire story of ``fixtures.py``."""
+
+from __future__ import annotations
+
+from tests.link.fixtures import fillers, wire_story
+
+from wirewatch.link.origins import based_on, build_story, claim_origins, first_relay
+from wirewatch.link.run import block_of, link_block
+
+
+def test_a_wire_dateline_or_a_credit_makes_reuters_the_relay() -> None:
+    wire, _copy, rewrite, confirm, *_ = wire_story()
+    assert based_on(wire) == "Reuters" and based_on(rewrite) == "Reuters" and based_on(confirm) is None
+    assert first_relay(rewrite["claims"][0], rewrite) == "Reuters"
+    assert claim_origins(wire["claims"][0], wire) == ["reuters: anonymous sources"]
+    assert claim_origins(rewrite["claims"][0], rewrite) == ["reuters: anonymous sources"]
+    assert claim_origins(confirm["claims"][0], confirm) == ["odesa governor oleh kiper"]
+
+
+def test_three_outlets_one_origin_then_an_independent_confirmation() -> None:
+    wire, copy, rewrite, confirm, *_ = wire_story()
+    circular = build_story([wire, copy, rewrite], {copy["article"]["id"]: wire["article"]["id"]})
+    lead = circular["claim_clusters"][0]
+    assert (lead["articles"], lead["outlets"], lead["independent_origins"]) == (3, 3, 1)
+    assert lead["origins"] == ["reuters: anonymous sources"]
+    assert any(w.startswith("circular reporting") for w in circular["why"])
+    assert circular["copies"] == [[copy["article"]["id"], wire["article"]["id"]]]
+    confirmed = build_story([wire, copy, rewrite, confirm], {copy["article"]["id"]: wire["article"]["id"]})
+    lead = confirmed["claim_clusters"][0]
+    assert lead["independent_origins"] == 2 and "odesa governor oleh kiper" in lead["origins"]
+    assert confirmed["independent_origins"] == 2
+
+
+def test_a_copy_adds_no_origin_even_under_another_outlet() -> None:
+    wire, copy, *_ = wire_story()
+    as_copy = build_story([wire, copy], {copy["article"]["id"]: wire["article"]["id"]})
+    assert as_copy["claim_clusters"][0]["independent_origins"] == 1
+    assert as_copy["claim_clusters"][0]["outlets"] == 2  # it was published twice, told once
+
+
+def test_denials_and_conflicting_numbers_make_a_story_contested() -> None:
+    wire, _copy, _rewrite, confirm, denial, _other = wire_story()
+    story = build_story([wire, confirm, denial], {})
+    lead = story["claim_clusters"][0]
+    assert "aaaa000000000005:c1" in lead["denied_by"]
+    (conflict,) = lead["contradictions"]
+    assert (
+        conflict["field"] == "numbers"
+        and ["40,000"] in conflict["values"]
+        and ["45,000"] in conflict["values"]
+    )
+    assert story["contested"] is True
+    assert build_story([wire], {})["contested"] is False
+
+
+def test_a_block_links_copies_and_stories_together() -> None:
+    stories, copies = link_block(wire_story() + fillers(), threshold=0.14)
+    assert [(a, c) for a, c, _, _ in copies] == [("aaaa000000000001", "aaaa000000000002")]
+    odesa = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    assert sorted(odesa["articles"]) == [f"aaaa00000000000{n}" for n in range(1, 6)]  # the strike, 5 reports
+    assert len(stories) == 1 + 1 + len(fillers())  # the wheat story and every filler stand alone
+    assert (
+        block_of("2026-03-03") == "2026-W10" and block_of(None) == "undated" and block_of("soon") == "undated"
+    )

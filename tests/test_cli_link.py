@@ -1,0 +1,78 @@
+"""`wirewatch link`, `stories` and `story` through the command line, without spaCy: a database is filled with
+the hand-made analyses of tests/link/fixtures.py through the store API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from tests.link.fixtures import OTHER, analysis, claim, fillers, source, wire_story
+
+from wirewatch.cli import main
+from wirewatch.records import Analysis, RawDocument
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _save(db: str, analyses: list[dict[str, Any]]) -> None:
+    from wirewatch.store import open_store
+
+    with open_store(db) as store:
+        run_id = store.start_run("ingest", {"wirewatch": "test"}, {})
+        for a in analyses:
+            raw = RawDocument(name=a["article"]["id"], data=a["article"]["text"].encode(), kind="text")
+            assert store.save_analysis(Analysis.from_dict(a), raw, run_id) == "new"
+
+
+def test_link_then_list_and_show_stories(tmp_path: Path) -> None:
+    db = str(tmp_path / "link.db")
+    _save(db, wire_story() + fillers())
+    result = run("link", "--db", db, "-q")
+    assert result.exit_code == 0 and "1 block(s)" in result.output and "1 copies" in result.output
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    odesa = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    assert len(odesa["articles"]) == 5 and odesa["contested"] is True
+    assert odesa["claim_clusters"][0]["origins"][0] == "reuters: anonymous sources"
+    strong = json.loads(run("stories", "--db", db, "--json", "--min-origins", "2").stdout)
+    assert [s["id"] for s in strong] == [odesa["id"]]
+    contested = json.loads(run("stories", "--db", db, "--json", "--contested").stdout)
+    assert [s["id"] for s in contested] == [odesa["id"]]
+    shown = run("story", odesa["id"][:8], "--db", db)
+    assert shown.exit_code == 0
+    assert "copy of aaaa0000" in shown.output and "origins: reuters: anonymous sources" in shown.output
+    assert "denied [aaaa0000]" in shown.output and "contradiction in numbers" in shown.output
+    assert json.loads(run("story", odesa["id"], "--db", db, "--json").stdout)["id"] == odesa["id"]
+    table = run("stories", "--db", db).output
+    assert odesa["id"][:10] in table and "contested" in table
+
+
+def test_link_is_incremental_by_week(tmp_path: Path) -> None:
+    db = str(tmp_path / "link.db")
+    _save(db, wire_story() + fillers())
+    run("link", "--db", db, "-q")
+    assert "0 block(s)" in run("link", "--db", db, "-q").output  # nothing new: nothing linked again
+    ministry = [source("ministry", "government")]
+    later = analysis(
+        "bbbb000000000001",
+        OTHER,
+        "outlet-z.example",
+        "2026-03-20",
+        [claim("bbbb000000000001", 0, OTHER, OTHER[:40], ministry)],
+    )
+    _save(db, [later])
+    result = run("link", "--db", db, "-q")
+    assert "linked 1 articles in 1 block(s)" in result.output  # only the new article's week
+    assert "linked 15 articles in 2 block(s)" in run("link", "--db", db, "-q", "--all").output
+
+
+def test_bad_story_filters_and_ids(tmp_path: Path) -> None:
+    db = str(tmp_path / "empty.db")
+    assert "no stories" in run("stories", "--db", db).output
+    bad = run("stories", "--db", db, "--since", "2026-13-01")
+    assert bad.exit_code == 2
+    missing = CliRunner().invoke(main, ["story", "s123456", "--db", db])
+    assert missing.exit_code == 1 and "no such story" in missing.output
