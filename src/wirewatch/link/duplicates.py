@@ -51,11 +51,10 @@ def find_copies(articles: Sequence[tuple[str, str, str | None]]) -> list[Copy]:
     kept = [a for a in articles if len(sets[a[0]]) >= MIN_SHINGLES]
     if len(kept) < 2:
         return []
-    hashes: dict[str, MinHash] = {}
-    for aid, _, _ in kept:
-        m = MinHash(num_perm=NUM_PERM)
-        m.update_batch([s.encode("utf-8") for s in sets[aid]])
-        hashes[aid] = m
+    signatures = MinHash.bulk(
+        [[s.encode("utf-8") for s in sets[aid]] for aid, _, _ in kept], num_perm=NUM_PERM
+    )
+    hashes: dict[str, MinHash] = {aid: m for (aid, _, _), m in zip(kept, signatures, strict=True)}
     jaccard_index = MinHashLSH(threshold=JACCARD, num_perm=NUM_PERM)
     ensemble = MinHashLSHEnsemble(threshold=CONTAINMENT, num_perm=NUM_PERM, num_part=8)
     for aid, _, _ in kept:
