@@ -76,8 +76,14 @@ def _analysis(
 ) -> dict[str, Any]:
     def claim(n: int, content: str, source: str, kind: str) -> dict[str, Any]:
         start = text.index(content)
-        return {"id": f"{aid}:c{n}", "content": {"start": start, "end": start + len(content), "text": content},
-                "sources": [{"name": source, "kind": kind}], "via": [], "kind": "statement", "denies": None}  # fmt: skip
+        return {
+            "id": f"{aid}:c{n}",
+            "content": {"start": start, "end": start + len(content), "text": content},
+            "sources": [{"name": source, "kind": kind}],
+            "via": [],
+            "kind": "statement",
+            "denies": None,
+        }
 
     second = " ".join(text.split()[14:26])
     return {
@@ -87,7 +93,7 @@ def _analysis(
             "outlet": f"outlet{rng.randint(1, 300)}.example",
             "published": day,
             "text": text,
-        },  # fmt: skip
+        },
         "entities": [{"label": "PERSON", "text": n} for n in names],
         "claims": [claim(0, lead, "two sources", "anonymous"), claim(1, second, names[0], "official")],
         "events": [{"id": f"{aid}:e{k}"} for k in range(EVENTS_PER_REPORT)],
@@ -122,8 +128,10 @@ class MemoryStore:
             self.analyses[a["article"]["id"]] = a
 
     def link_articles(self) -> list[dict[str, Any]]:
-        return [{"id": aid, "published": a["article"]["published"], "block": self.linked.get(aid)}
-                for aid, a in self.analyses.items()]  # fmt: skip
+        return [
+            {"id": aid, "published": a["article"]["published"], "block": self.linked.get(aid)}
+            for aid, a in self.analyses.items()
+        ]
 
     def analysis(self, aid: str) -> Any:
         a = self.analyses[aid]
@@ -170,8 +178,11 @@ def main() -> None:
             row["growth"] = round(seconds / previous, 2)
         previous = seconds
         result["scales"][str(n_events)] = row
-        print(f"{n_events:>9} events: {seconds:8.1f}s  {n_blocks} blocks  {n_stories} stories  "
-              f"peak RSS {row['peak_rss_mb']} MB" + (f"  ×{row['growth']}" if "growth" in row else ""), file=log)  # fmt: skip
+        print(
+            f"{n_events:>9} events: {seconds:8.1f}s  {n_blocks} blocks  {n_stories} stories  "
+            f"peak RSS {row['peak_rss_mb']} MB" + (f"  ×{row['growth']}" if "growth" in row else ""),
+            file=log,
+        )
     if not args.no_incremental:
         store = MemoryStore()
         for block in _blocks(100_000, args.per_week, seed=7):
@@ -189,10 +200,17 @@ def main() -> None:
         started = time.perf_counter()
         report = link_store(store, threshold=threshold)  # type: ignore[arg-type]
         incremental = time.perf_counter() - started
-        result["incremental"] = {"full_seconds": round(full, 2), "incremental_seconds": round(incremental, 2),
-                                 "incremental_share": round(incremental / full, 4), "blocks_relinked": len(report.blocks)}  # fmt: skip
-        print(f"incremental: full link {full:.1f}s, 1,000 new reports {incremental:.2f}s "
-              f"({incremental / full:.1%}, {len(report.blocks)} block(s))", file=log)  # fmt: skip
+        result["incremental"] = {
+            "full_seconds": round(full, 2),
+            "incremental_seconds": round(incremental, 2),
+            "incremental_share": round(incremental / full, 4),
+            "blocks_relinked": len(report.blocks),
+        }
+        print(
+            f"incremental: full link {full:.1f}s, 1,000 new reports {incremental:.2f}s "
+            f"({incremental / full:.1%}, {len(report.blocks)} block(s))",
+            file=log,
+        )
     result["peak_rss_mb"] = round(_rss_mb(), 1)
     if args.json:
         print(json.dumps(result))
