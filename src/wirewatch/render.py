@@ -410,10 +410,13 @@ def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *,
                     f"{_span_text((claims.get(cid) or {}).get('content'))}"
                 )[:width]
             )
+        steps = [r for r in k.get("timeline") or () if r.get("evidential")]
+        sure = [f"{r['evidential']}{' (' + r['term'] + ')' if r.get('term') else ''}" for r in steps]
+        if len(set(sure)) > 1:
+            dates = [str(r.get("published") or "?")[:10] for r in steps]
+            change = " → ".join(f"{s} {d}" for s, d in zip(sure, dates, strict=True))
+            lines.append(_clean(f"  certainty: {change}")[:width])
         for c in k.get("contradictions") or ():
-            lines.append(
-                _clean(f"  contradiction in {c['field']}: {' vs '.join('/'.join(v) for v in c['values'])}")[
-                    :width
-                ]
-            )
+            values = " vs ".join(v if isinstance(v, str) else "/".join(v) for v in c["values"])
+            lines.append(_clean(f"  contradiction in {c['field']}: {values}")[:width])
     return "\n".join(lines) + "\n"

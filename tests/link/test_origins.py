@@ -62,3 +62,54 @@ def test_a_block_links_copies_and_stories_together() -> None:
     assert (
         block_of("2026-03-03") == "2026-W10" and block_of(None) == "undated" and block_of("soon") == "undated"
     )
+
+
+def _held_event(a: dict, day: str, town: str, region: str) -> None:
+    """An ASSAULT held by the article's first claim, on ``day`` at ``town`` (in ``region``)."""
+    aid = a["article"]["id"]
+    place = {"id": f"{aid}:p0", "name": town, "level": "populated", "country": "UA", "admin1": region}
+    a["places"] = [{**place, "lat": 46.0, "lon": 30.0}]
+    when = {"start": day, "precision": "day"}
+    held = [a["claims"][0]["id"]]
+    a["events"] = [
+        {
+            "id": f"{aid}:e0",
+            "type": "ASSAULT",
+            "claims": held,
+            "when": when,
+            "where": [{"place": place["id"]}],
+        }
+    ]
+
+
+def test_certainty_over_time_and_conflicting_dates_and_places() -> None:
+    wire, _copy, _rewrite, confirm, *_ = wire_story()
+    wire["claims"][0]["certainty"].update(evidential="reported", term="reportedly")
+    confirm["claims"][0]["certainty"].update(evidential="asserted", strength="certain", term="confirmed")
+    _held_event(wire, "2026-03-02", "Izmail", "Odesa Oblast")
+    _held_event(confirm, "2026-03-03", "Mykolaiv", "Mykolaiv Oblast")
+    lead = build_story([wire, confirm], {})["claim_clusters"][0]
+    assert [(r["outlet"], r["term"]) for r in lead["timeline"]] == [
+        ("outlet-a.example", "reportedly"),
+        ("outlet-d.example", "confirmed"),
+    ]
+    fields = {c["field"]: c["values"] for c in lead["contradictions"]}
+    assert fields["date"] == ["2026-03-02", "2026-03-03"]
+    assert fields["place"] == ["Mykolaiv Oblast, UA", "Odesa Oblast, UA"]
+    _held_event(confirm, "2026-03-02", "Izmail", "Odesa Oblast")  # the same day and region: no conflict
+    lead = build_story([wire, confirm], {})["claim_clusters"][0]
+    assert {c["field"] for c in lead["contradictions"]} == {"numbers"}  # 40,000 against 45,000 homes remains
+
+
+def test_the_story_view_shows_the_certainty_change_and_the_conflicts() -> None:
+    from wirewatch.render import story_summary
+
+    wire, _copy, _rewrite, confirm, *_ = wire_story()
+    wire["claims"][0]["certainty"].update(evidential="reported", term="reportedly")
+    confirm["claims"][0]["certainty"].update(evidential="asserted", term="confirmed")
+    _held_event(wire, "2026-03-02", "Izmail", "Odesa Oblast")
+    _held_event(confirm, "2026-03-03", "Izmail", "Odesa Oblast")
+    story = build_story([wire, confirm], {})
+    text = story_summary(story, {a["article"]["id"]: a for a in (wire, confirm)})
+    assert "certainty: reported (reportedly) 2026-03-03 → asserted (confirmed) 2026-03-04" in text
+    assert "contradiction in date: 2026-03-02 vs 2026-03-03" in text

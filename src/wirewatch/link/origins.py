@@ -192,6 +192,11 @@ def build_story(
             words = [w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
             if c.get("kind") in ("statement", "denial") and len(words) >= MIN_WORDS:
                 claims[str(c["id"])] = (c, by_id[aid])
+    events_of: dict[str, list[tuple[Mapping[str, Any], Mapping[str, Any]]]] = {}
+    for aid in ids:
+        for e in by_id[aid].get("events") or ():
+            for cid in e.get("claims") or ():
+                events_of.setdefault(str(cid), []).append((e, by_id[aid]))
     feats = [_claim_features(cid, c) for cid, (c, _) in claims.items()]
     groups = (
         cluster(feats, threshold=CLAIM_THRESHOLD, df=claim_df, n_docs=n_claims, smooth=True)
@@ -235,6 +240,7 @@ def build_story(
             if len(distinct) > 1 and len(arts) > 1
             else []
         )
+        contradictions += _event_conflicts(members, claims, events_of)
         clusters.append(
             {
                 "id": f"{n}",
@@ -246,6 +252,7 @@ def build_story(
                 "first_report": min(arts, key=ids.index),
                 "denied_by": [],
                 "contradictions": contradictions,
+                "timeline": _timeline(members, claims, ids),
             }
         )
     index = {c["id"]: c for c in clusters}
@@ -292,6 +299,78 @@ def build_story(
         "contested": any(c["denied_by"] or c["contradictions"] for c in clusters),
         "why": why,
     }
+
+
+def _timeline(
+    members: Sequence[str],
+    claims: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]],
+    ids: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Who reported the claim when, and how sure: one row per article (its first claim of the cluster), in
+    publication order ("reportedly" on Monday, "confirmed" on Wednesday)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for cid in members:
+        c, a = claims[cid]
+        aid = str(a["article"]["id"])
+        if aid in rows:
+            continue
+        certainty = c.get("certainty") or {}
+        rows[aid] = {
+            "article": aid,
+            "published": a["article"].get("published"),
+            "outlet": _outlet(a),
+            "claim": cid,
+            "evidential": certainty.get("evidential"),
+            "strength": certainty.get("strength"),
+            "term": certainty.get("term"),
+        }
+    return sorted(rows.values(), key=lambda r: ids.index(r["article"]))
+
+
+def _event_conflicts(
+    members: Sequence[str],
+    claims: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]],
+    events_of: Mapping[str, list[tuple[Mapping[str, Any], Mapping[str, Any]]]],
+) -> list[dict[str, Any]]:
+    """Events of one type held by the cluster's claims in different articles that disagree on the day
+    (both dated to a day) or on the region (both places resolved, different admin-1 areas or countries)."""
+    by_type: dict[str, list[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]] = {}
+    for cid in members:
+        for e, a in events_of.get(cid, ()):
+            by_type.setdefault(str(e.get("type")), []).append((cid, str(a["article"]["id"]), e, a))
+    out: list[dict[str, Any]] = []
+    for rows in by_type.values():
+        if len({aid for _, aid, _, _ in rows}) < 2:
+            continue
+        days = {(cid, (e.get("when") or {}).get("start")) for cid, _, e, _ in rows
+                if (e.get("when") or {}).get("precision") == "day"}  # fmt: skip
+        if len({d for _, d in days}) > 1:
+            out.append(
+                {
+                    "field": "date",
+                    "values": sorted({str(d) for _, d in days}),
+                    "claims": sorted({c for c, _ in days}),
+                }
+            )
+        regions: set[tuple[str, str]] = set()
+        for cid, _, e, a in rows:
+            places = {str(p.get("id")): p for p in a.get("places") or ()}
+            where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
+            first = next(
+                (p for p in where if p and p.get("lat") is not None and p.get("level") != "country"), None
+            )
+            if first is not None:
+                region = first.get("name") if first.get("level") == "admin1" else first.get("admin1")
+                regions.add((cid, f"{region or first.get('name')}, {first.get('country')}"))
+        if len({r for _, r in regions}) > 1:
+            out.append(
+                {
+                    "field": "place",
+                    "values": sorted({r for _, r in regions}),
+                    "claims": sorted({c for c, _ in regions}),
+                }
+            )
+    return out
 
 
 def _why(articles: Sequence[Mapping[str, Any]]) -> list[str]:
