@@ -122,6 +122,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.analyses: dict[str, dict[str, Any]] = {}
         self.linked: dict[str, str] = {}  # article -> block
+        self.stories: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, analyses: list[dict[str, Any]]) -> None:
         for a in analyses:
@@ -137,7 +138,11 @@ class MemoryStore:
         a = self.analyses[aid]
         return type("A", (), {"to_dict": lambda self_: a})()
 
+    def block_stories(self, block: str) -> list[dict[str, Any]]:
+        return self.stories.get(block, [])
+
     def save_block(self, block: str, stories: list[dict[str, Any]], copies: list[Any]) -> None:
+        self.stories[block] = stories
         for s in stories:
             for aid in s["articles"]:
                 self.linked[aid] = block

@@ -76,3 +76,32 @@ def test_bad_story_filters_and_ids(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     missing = CliRunner().invoke(main, ["story", "s123456", "--db", db])
     assert missing.exit_code == 1 and "no such story" in missing.output
+
+
+FOLLOW_UP = (
+    "A week after Russian drones struck an energy facility in the Odesa region, Ukrenergo engineers restored "
+    "power to the 40,000 homes cut off near Izmail, regional governor Oleh Kiper said on Tuesday."
+)
+
+
+def test_a_story_that_goes_on_next_week_continues_the_first(tmp_path: Path) -> None:
+    db = str(tmp_path / "link.db")
+    _save(db, wire_story() + fillers())
+    kiper = [source("regional governor Oleh Kiper", "government")]
+    follow = analysis(
+        "cccc000000000001",
+        FOLLOW_UP,
+        "outlet-y.example",
+        "2026-03-10",
+        [claim("cccc000000000001", 0, FOLLOW_UP, FOLLOW_UP[:60], kiper)],
+    )
+    _save(db, [follow])
+    run("link", "--db", db, "-q")
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    odesa = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    later = next(s for s in stories if "cccc000000000001" in s["articles"])
+    assert later["continues"] == odesa["id"] and odesa["continues"] is None
+    shown = run("story", odesa["id"], "--db", db).output
+    assert f"continued by {later['id']}" in shown
+    wheat = next(s for s in stories if "aaaa000000000006" in s["articles"])
+    assert wheat["continues"] is None

@@ -384,6 +384,10 @@ def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *,
         + (" · contested" if story.get("contested") else ""),
     ]
     lines += [f"  why: {w}" for w in story.get("why") or ()]
+    if story.get("continues"):
+        lines.append(f"  continues {story['continues']} (the week before)")
+    if story.get("continued_by"):
+        lines.append(f"  continued by {', '.join(story['continued_by'])} (the week after)")
     lines += ["", "Timeline"]
     for aid in story["articles"]:
         article = (analyses.get(aid) or {}).get("article") or {}

@@ -5,6 +5,10 @@ copies (:mod:`wirewatch.link.duplicates`), clusters its articles into stories (:
 and builds each story's record with its claim clusters and origins (:mod:`wirewatch.link.origins`); the
 block's rows are then replaced in one transaction. Only blocks that received an article since they were
 last linked are linked again, so adding articles costs the size of their weeks, not of the database.
+
+A story that goes on into the next week is a chain: each week's story says which story of the week before
+it ``continues`` (linking week W compares its stories with those of week W-1). When W-1 is linked again
+later, W's links are refreshed by the next ``wirewatch link --all``.
 """
 
 from __future__ import annotations
@@ -48,9 +52,16 @@ def block_of(published: str | None) -> str:
 
 
 def link_block(
-    analyses: list[dict[str, Any]], *, threshold: float
+    analyses: list[dict[str, Any]],
+    *,
+    threshold: float,
+    previous: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str, float, float]]]:
-    """The Story records and copies ``(article, canonical, jaccard, containment)`` of one block's analyses."""
+    """The Story records and copies ``(article, canonical, jaccard, containment)`` of one block's analyses.
+
+    ``previous`` is the previous week's ``(stories, analyses)``: a story continues the one of that week whose
+    articles are, on average, at least ``threshold`` similar to its own (the clustering's own criterion),
+    the most similar one; its record then says so in ``continues``."""
     by_id = {str(a["article"]["id"]): a for a in analyses}
     found = find_copies(
         [
@@ -68,7 +79,60 @@ def link_block(
             claim_df.update(w for w in words if w not in _STOP and len(w) > 1)
             n_claims += 1
     stories = [build_story([by_id[aid] for aid in group], copies, claim_df, n_claims) for group in groups]
+    for story in stories:
+        story["continues"] = None
+    if previous is not None and previous[0]:
+        _chain(stories, analyses, previous[0], previous[1], threshold)
     return stories, [(c.article, c.canonical, c.jaccard, c.containment) for c in found]
+
+
+def _chain(
+    stories: list[dict[str, Any]],
+    analyses: list[dict[str, Any]],
+    before: list[dict[str, Any]],
+    before_analyses: list[dict[str, Any]],
+    threshold: float,
+) -> None:
+    """Set ``continues`` on the stories that carry on a story of the week before (one TF-IDF space over
+    both weeks; the mean pairwise similarity of their articles, as average-link clustering measures it)."""
+    import numpy as np
+
+    from wirewatch.link.stories import _vectors
+
+    items = [features(a) for a in analyses] + [features(a) for a in before_analyses]
+    row = {it.article: n for n, it in enumerate(items)}
+    x = _vectors(items, None, None)
+    sim = (x @ x.T).toarray()
+    for story in stories:
+        mine = [row[a] for a in story["articles"] if a in row]
+        best, best_sim = None, threshold
+        for old in before:
+            theirs = [row[a] for a in old["articles"] if a in row]
+            if not mine or not theirs:
+                continue
+            value = float(np.mean(sim[np.ix_(mine, theirs)]))
+            if value >= best_sim:
+                best, best_sim = old["id"], value
+        story["continues"] = best
+
+
+def _load(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        analysis = store.analysis(str(row["id"]))
+        if analysis is not None:
+            out.append(analysis.to_dict())
+    return out
+
+
+def _week_before(block: str) -> str | None:
+    """The block of the ISO week before ``block`` ("2026-W10" → "2026-W09"), None for ``undated``."""
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", block)
+    if m is None:
+        return None
+    monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1) - dt.timedelta(days=7)
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def link_store(
@@ -89,12 +153,12 @@ def link_store(
     )
     report = LinkReport(blocks=todo)
     for n, block in enumerate(todo):
-        analyses = []
-        for row in by_block[block]:
-            analysis = store.analysis(str(row["id"]))
-            if analysis is not None:
-                analyses.append(analysis.to_dict())
-        stories, copies = link_block(analyses, threshold=threshold)
+        analyses = _load(store, by_block[block])
+        before = _week_before(block)
+        previous = None
+        if before in by_block:
+            previous = (store.block_stories(before), _load(store, by_block[before]))
+        stories, copies = link_block(analyses, threshold=threshold, previous=previous)
         store.save_block(block, stories, copies)
         report.articles += len(analyses)
         report.stories += len(stories)

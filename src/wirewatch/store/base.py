@@ -397,6 +397,10 @@ class Store(ABC):
         ``copies`` are ``(article, canonical, jaccard, containment)``."""
 
     @abstractmethod
+    def block_stories(self, block: str) -> list[dict[str, Any]]:
+        """The Story records last written for one link block."""
+
+    @abstractmethod
     def stories(
         self,
         *,
@@ -411,7 +415,8 @@ class Store(ABC):
 
     @abstractmethod
     def story(self, story_id: str) -> dict[str, Any] | None:
-        """One Story record by id or unique id prefix (≥ 4 characters), else ``None``."""
+        """One Story record by id or unique id prefix (≥ 4 characters), else ``None``; with
+        ``continued_by``: the ids of the stories of the following week that continue it."""
 
     @abstractmethod
     def raw_documents(self) -> Iterator[RawDocument]:

@@ -516,6 +516,10 @@ class SqliteStore(Store):
                 "INSERT OR REPLACE INTO article_copies VALUES (?,?,?,?,?)", [(*c, block) for c in copies]
             )
 
+    def block_stories(self, block: str) -> list[dict[str, Any]]:
+        rows = self._read("SELECT record FROM stories WHERE block = ? ORDER BY id", (block,))
+        return [json.loads(row["record"]) for row in rows]
+
     def stories(
         self,
         *,
@@ -556,9 +560,15 @@ class SqliteStore(Store):
             "SELECT record FROM stories WHERE id = ? OR id LIKE ? LIMIT 2", (key, key + "%")
         ).fetchall()
         exact = [r for r in rows if json.loads(r["record"])["id"] == key]
-        if exact:
-            return dict(json.loads(exact[0]["record"]))
-        return dict(json.loads(rows[0]["record"])) if len(rows) == 1 else None
+        found = exact[0] if exact else rows[0] if len(rows) == 1 else None
+        if found is None:
+            return None
+        story = dict(json.loads(found["record"]))
+        later = self._read(
+            "SELECT id FROM stories WHERE json_extract(record, '$.continues') = ? ORDER BY id", (story["id"],)
+        )
+        story["continued_by"] = [row["id"] for row in later]
+        return story
 
     def raw_documents(self) -> Iterator[RawDocument]:
         # Take the list first, then fetch each blob: the caller may write (reprocess) while iterating.
