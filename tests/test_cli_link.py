@@ -105,3 +105,39 @@ def test_a_story_that_goes_on_next_week_continues_the_first(tmp_path: Path) -> N
     assert f"continued by {later['id']}" in shown
     wheat = next(s for s in stories if "aaaa000000000006" in s["articles"])
     assert wheat["continues"] is None
+
+
+def test_analysts_merge_and_split_survive_every_later_link(tmp_path: Path) -> None:
+    db = str(tmp_path / "link.db")
+    _save(db, wire_story() + fillers())
+    run("link", "--db", db, "-q")
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    odesa = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    wheat = next(s for s in stories if "aaaa000000000006" in s["articles"])
+    merged = run("merge-stories", odesa["id"], wheat["id"], "--db", db, "--note", "same press conference")
+    assert merged.exit_code == 0 and "merged 2 stories" in merged.output
+    run("link", "--db", db, "-q", "--all")  # a full re-link keeps the decision
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    together = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    assert "aaaa000000000006" in together["articles"]
+    assert any("merged by an analyst" in w for w in together["why"])
+    split = run("split-story", together["id"], "aaaa000000000006", "--db", db)
+    assert split.exit_code == 0 and "split 1 article(s)" in split.output
+    run("link", "--db", db, "-q", "--all")
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    alone = next(s for s in stories if "aaaa000000000006" in s["articles"])
+    assert alone["articles"] == ["aaaa000000000006"] and any("split off" in w for w in alone["why"])
+    assert "aaaa000000000001" in next(s for s in stories if "aaaa000000000002" in s["articles"])["articles"]
+
+
+def test_merge_and_split_refuse_what_they_cannot_do(tmp_path: Path) -> None:
+    db = str(tmp_path / "link.db")
+    _save(db, wire_story())
+    run("link", "--db", db, "-q")
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    odesa = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    assert CliRunner().invoke(main, ["merge-stories", odesa["id"], "--db", db]).exit_code == 2
+    assert CliRunner().invoke(main, ["merge-stories", odesa["id"], "s000000000", "--db", db]).exit_code == 1
+    every = ["split-story", odesa["id"], *odesa["articles"], "--db", db]
+    assert CliRunner().invoke(main, every).exit_code == 2
+    assert CliRunner().invoke(main, ["split-story", odesa["id"], "ffff", "--db", db]).exit_code == 2

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from wirewatch.link.origins import _STOP, _WORD, build_story
 from wirewatch.link.stories import cluster, features
 from wirewatch.store.base import Store
 
-__all__ = ["LinkReport", "block_of", "link_block", "link_store"]
+__all__ = ["LinkReport", "apply_overrides", "block_of", "link_block", "link_store"]
 
 UNDATED = "undated"
 
@@ -56,12 +56,14 @@ def link_block(
     *,
     threshold: float,
     previous: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
+    overrides: Sequence[dict[str, Any]] = (),
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str, float, float]]]:
     """The Story records and copies ``(article, canonical, jaccard, containment)`` of one block's analyses.
 
     ``previous`` is the previous week's ``(stories, analyses)``: a story continues the one of that week whose
     articles are, on average, at least ``threshold`` similar to its own (the clustering's own criterion),
-    the most similar one; its record then says so in ``continues``."""
+    the most similar one; its record then says so in ``continues``. ``overrides`` (analysts' merges and
+    splits, oldest first) are applied to the clusters before the stories are built."""
     by_id = {str(a["article"]["id"]): a for a in analyses}
     found = find_copies(
         [
@@ -71,6 +73,7 @@ def link_block(
     )
     copies = {c.article: c.canonical for c in found}
     groups = cluster([features(a) for a in analyses], threshold=threshold)
+    groups, decided = apply_overrides(groups, overrides)
     claim_df: Counter[str] = Counter()
     n_claims = 0
     for a in analyses:
@@ -81,9 +84,38 @@ def link_block(
     stories = [build_story([by_id[aid] for aid in group], copies, claim_df, n_claims) for group in groups]
     for story in stories:
         story["continues"] = None
+        why = decided.get(frozenset(story["articles"]))
+        if why:
+            story["why"].append(why)
     if previous is not None and previous[0]:
         _chain(stories, analyses, previous[0], previous[1], threshold)
     return stories, [(c.article, c.canonical, c.jaccard, c.containment) for c in found]
+
+
+def apply_overrides(
+    groups: list[list[str]], overrides: Sequence[dict[str, Any]]
+) -> tuple[list[list[str]], dict[frozenset[str], str]]:
+    """Analysts' decisions over a block's clusters, oldest first: a ``merge`` joins every cluster holding
+    one of its articles; a ``split`` takes its articles out of their clusters into a story of their own.
+    Articles of other blocks are ignored. Returns the clusters and, for each cluster a decision shaped,
+    the ``why`` line that says so."""
+    clusters = [list(g) for g in groups]
+    decided: dict[frozenset[str], str] = {}
+    for o in overrides:
+        wanted = set(o.get("articles") or ())
+        hit = [g for g in clusters if wanted.intersection(g)]
+        if not hit:
+            continue
+        if o.get("kind") == "merge":
+            merged = [a for g in hit for a in g]
+            clusters = [g for g in clusters if not wanted.intersection(g)] + [merged]
+            decided[frozenset(merged)] = f"merged by an analyst (override {o.get('id')})"
+        elif o.get("kind") == "split":
+            own = [a for g in hit for a in g if a in wanted]
+            rest = [[a for a in g if a not in wanted] for g in hit]
+            clusters = [g for g in clusters if not wanted.intersection(g)] + [g for g in rest if g] + [own]
+            decided[frozenset(own)] = f"split off by an analyst (override {o.get('id')})"
+    return clusters, decided
 
 
 def _chain(
@@ -140,16 +172,20 @@ def link_store(
     *,
     threshold: float,
     everything: bool = False,
+    blocks: Collection[str] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> LinkReport:
-    """Link the blocks of ``store`` that have articles not linked in them yet (every block with
-    ``everything``)."""
+    """Link the blocks of ``store`` that have articles not linked in them yet, and ``blocks`` (every block
+    with ``everything``)."""
     rows = store.link_articles()
+    overrides = store.story_overrides()
     by_block: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_block[block_of(row.get("published"))].append(row)
     todo = sorted(
-        b for b, members in by_block.items() if everything or any(r.get("block") != b for r in members)
+        b
+        for b, members in by_block.items()
+        if everything or b in blocks or any(r.get("block") != b for r in members)
     )
     report = LinkReport(blocks=todo)
     for n, block in enumerate(todo):
@@ -158,7 +194,7 @@ def link_store(
         previous = None
         if before in by_block:
             previous = (store.block_stories(before), _load(store, by_block[before]))
-        stories, copies = link_block(analyses, threshold=threshold, previous=previous)
+        stories, copies = link_block(analyses, threshold=threshold, previous=previous, overrides=overrides)
         store.save_block(block, stories, copies)
         report.articles += len(analyses)
         report.stories += len(stories)

@@ -397,6 +397,19 @@ class Store(ABC):
         ``copies`` are ``(article, canonical, jaccard, containment)``."""
 
     @abstractmethod
+    def add_story_override(self, kind: str, articles: list[str], note: str | None = None) -> int:
+        """Record an analyst's ``merge`` (these articles belong together) or ``split`` (these articles are a
+        story of their own); returns its id. The link stage applies every override after clustering."""
+
+    @abstractmethod
+    def story_overrides(self) -> list[dict[str, Any]]:
+        """Every override, oldest first: ``id``, ``kind``, ``articles``, ``created_at``, ``note``."""
+
+    @abstractmethod
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article was last linked into, else ``None``."""
+
+    @abstractmethod
     def block_stories(self, block: str) -> list[dict[str, Any]]:
         """The Story records last written for one link block."""
 

@@ -516,6 +516,24 @@ class SqliteStore(Store):
                 "INSERT OR REPLACE INTO article_copies VALUES (?,?,?,?,?)", [(*c, block) for c in copies]
             )
 
+    def add_story_override(self, kind: str, articles: list[str], note: str | None = None) -> int:
+        if kind not in ("merge", "split"):
+            raise UsageError(f"a story override is 'merge' or 'split', not {kind!r}")
+        with self._transaction("story override") as conn:
+            cur = conn.execute(
+                "INSERT INTO story_overrides(kind, articles, created_at, note) VALUES (?,?,?,?)",
+                (kind, json.dumps(sorted(set(articles))), utc_now(), note),
+            )
+            return int(cur.lastrowid or 0)
+
+    def story_overrides(self) -> list[dict[str, Any]]:
+        rows = self._read("SELECT id, kind, articles, created_at, note FROM story_overrides ORDER BY id", ())
+        return [{**dict(row), "articles": json.loads(row["articles"])} for row in rows]
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row["story_id"])
+
     def block_stories(self, block: str) -> list[dict[str, Any]]:
         rows = self._read("SELECT record FROM stories WHERE block = ? ORDER BY id", (block,))
         return [json.loads(row["record"]) for row in rows]
