@@ -396,6 +396,13 @@ def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *,
         copy = f" · copy of {copies[aid][:8]}" if aid in copies else ""
         line = _clean(f"  {when}  [{aid[:8]}] {who}: {article.get('title') or '(no title)'}")
         lines.append(line[: width - len(copy)] + copy)
+    for inc in story.get("incidents") or ():
+        when = (inc.get("when") or {}).get("start") or "undated"
+        lines.append(
+            _clean(
+                f"  incident: {inc['type']} at {inc.get('where') or '?'} on {when}, {inc['articles']} reports"
+            )
+        )
     for k in story.get("claim_clusters") or ():
         if k.get("articles", 0) < 2 and not k.get("denied_by"):
             continue  # reported once: shown by `wirewatch show`, not a cross-outlet claim

@@ -113,3 +113,22 @@ def test_the_story_view_shows_the_certainty_change_and_the_conflicts() -> None:
     text = story_summary(story, {a["article"]["id"]: a for a in (wire, confirm)})
     assert "certainty: reported (reportedly) 2026-03-03 → asserted (confirmed) 2026-03-04" in text
     assert "contradiction in date: 2026-03-02 vs 2026-03-03" in text
+
+
+def test_one_incident_reported_by_several_outlets_is_one_incident() -> None:
+    wire, copy, _rewrite, confirm, denial, _other = wire_story()
+    _held_event(wire, "2026-03-02", "Izmail", "Odesa Oblast")
+    _held_event(copy, "2026-03-02", "Izmail", "Odesa Oblast")
+    _held_event(confirm, "2026-03-02", "Izmail", "Odesa Oblast")
+    confirm["events"][0]["when"] = {"start": "2026-03-01", "end": "2026-03-07", "precision": "week"}
+    _held_event(denial, "2026-03-02", "Kharkiv", "Kharkiv Oblast")  # the same type, far away: another one
+    denial["places"][0].update(lat=50.0, lon=36.2)
+    story = build_story([wire, copy, confirm, denial], {copy["article"]["id"]: wire["article"]["id"]})
+    (incident,) = story["incidents"]
+    assert incident["type"] == "ASSAULT" and incident["articles"] == 2  # the copy is no report of its own
+    assert sorted(incident["events"]) == ["aaaa000000000001:e0", "aaaa000000000002:e0", "aaaa000000000004:e0"]
+    assert incident["when"] == {"start": "2026-03-02", "end": None} and incident["where"] == "Izmail"
+    confirm["events"][0]["when"] = {"start": "2026-03-05", "end": "2026-03-05", "precision": "day"}
+    assert (
+        build_story([wire, confirm], {})["incidents"] == []
+    )  # different days: two incidents, each told once

@@ -295,10 +295,103 @@ def build_story(
         "outlets": outlets_all,
         "copies": [[a, c] for a, c in copies.items() if a in by_id],
         "claim_clusters": clusters,
+        "incidents": incidents([by_id[i] for i in ids], copies),
         "independent_origins": best,
         "contested": any(c["denied_by"] or c["contradictions"] for c in clusters),
         "why": why,
     }
+
+
+INCIDENT_KM = 50.0
+"""Two events' places further apart than this are two incidents (a town and its surroundings are one)."""
+
+
+def incidents(articles: Sequence[Mapping[str, Any]], copies: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The story's events grouped into incidents across its reports: events of one PLOVER type whose dates
+    overlap (or are unknown) and whose places lie within :data:`INCIDENT_KM` or in one admin-1 area (or are
+    unknown) are one incident, however many outlets report it (GDELT's 366 kidnappings that were one).
+    Negated and hypothetical events are left out; a copy's events count under its canonical article.
+    Each incident: ``type``, ``events``, ``articles`` (reports, copies excluded), ``first_report``, ``when``
+    (the narrowest date range given) and ``where`` (the most precise place named)."""
+    from wirewatch.geo.gazetteer import haversine_km
+
+    rows: list[tuple[str, Mapping[str, Any], tuple[str | None, str | None], Mapping[str, Any] | None]] = []
+    for a in articles:
+        aid = str(a["article"]["id"])
+        places = {str(p.get("id")): p for p in a.get("places") or ()}
+        for e in a.get("events") or ():
+            if not e.get("type") or e.get("negated") or e.get("hypothetical"):
+                continue
+            when = e.get("when") or {}
+            where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
+            place = next(
+                (p for p in where if p and p.get("lat") is not None and p.get("level") != "country"), None
+            )
+            rows.append((aid, e, (when.get("start"), when.get("end")), place))
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def dates_meet(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+        (s1, e1), (s2, e2) = a, b
+        lo1, hi1 = (s1 or e1 or "")[:10], (e1 or s1 or "9999")[:10]
+        lo2, hi2 = (s2 or e2 or "")[:10], (e2 or s2 or "9999")[:10]
+        return lo1 <= hi2 and lo2 <= hi1
+
+    def places_meet(p: Mapping[str, Any] | None, q: Mapping[str, Any] | None) -> bool:
+        if p is None or q is None:
+            return True
+        if p.get("admin1") and p.get("admin1") == q.get("admin1") and p.get("level") != "populated":
+            return True
+        return haversine_km(float(p["lat"]), float(p["lon"]), float(q["lat"]), float(q["lon"])) <= INCIDENT_KM
+
+    for i in range(len(rows)):
+        for j in range(i + 1, len(rows)):
+            first, second = rows[i], rows[j]
+            if first[0] == second[0] or first[1].get("type") != second[1].get("type"):
+                continue  # one article's events are already merged by the events stage
+            if dates_meet(first[2], second[2]) and places_meet(first[3], second[3]):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        groups.setdefault(root(i), []).append(i)
+    out: list[dict[str, Any]] = []
+    order = [str(a["article"]["id"]) for a in articles]
+    for members in groups.values():
+        reports = sorted({rows[i][0] for i in members if rows[i][0] not in copies}, key=order.index)
+        if len(reports) < 2:
+            continue  # reported once: the article's own event, not a cross-outlet incident
+        dated = [rows[i][2] for i in members if rows[i][2][0]]
+        narrow = min(dated, key=_span_days, default=(None, None))
+        placed = [p for p in (rows[i][3] for i in members) if p is not None]
+        town = min(placed, key=lambda p: p.get("level") != "populated") if placed else None
+        out.append(
+            {
+                "type": rows[members[0]][1].get("type"),
+                "events": [str(rows[i][1].get("id")) for i in members],
+                "articles": len(reports),
+                "first_report": reports[0],
+                "when": {"start": narrow[0], "end": narrow[1]},
+                "where": town.get("name") if town is not None else None,
+            }
+        )
+    return sorted(out, key=lambda i: -i["articles"])
+
+
+def _span_days(when: tuple[str | None, str | None]) -> int:
+    """How many days a date range covers (a day: 0); unknown or unreadable ends count as very wide."""
+    import datetime as dt
+
+    try:
+        start = dt.date.fromisoformat(str(when[0])[:10])
+        end = dt.date.fromisoformat(str(when[1] or when[0])[:10])
+    except ValueError:
+        return 1 << 20
+    return max((end - start).days, 0)
 
 
 def _timeline(
