@@ -132,3 +132,17 @@ def test_one_incident_reported_by_several_outlets_is_one_incident() -> None:
     assert (
         build_story([wire, confirm], {})["incidents"] == []
     )  # different days: two incidents, each told once
+
+
+def test_a_heavy_week_is_linked_a_day_at_a_time() -> None:
+    from wirewatch.link.run import block_before, blocks_of
+
+    rows = [{"id": f"a{n}", "published": f"2026-03-0{2 + n % 3}"} for n in range(9)]  # Mon-Wed of W10
+    rows += [{"id": "b", "published": "2026-02-26"}, {"id": "c", "published": None}]
+    assert sorted(blocks_of(rows, max_block=100)) == ["2026-W09", "2026-W10", "undated"]
+    by_block = blocks_of(rows, max_block=5)
+    assert sorted(by_block) == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-W09", "undated"]
+    assert len(by_block["2026-03-02"]) == 3
+    assert block_before("2026-03-03", by_block) == "2026-03-02"
+    assert block_before("2026-03-02", by_block) == "2026-W09"  # Sunday's week: the week before
+    assert block_before("2026-W09", by_block) is None and block_before("undated", by_block) is None

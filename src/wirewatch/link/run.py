@@ -6,9 +6,10 @@ and builds each story's record with its claim clusters and origins (:mod:`wirewa
 block's rows are then replaced in one transaction. Only blocks that received an article since they were
 last linked are linked again, so adding articles costs the size of their weeks, not of the database.
 
-A story that goes on into the next week is a chain: each week's story says which story of the week before
-it ``continues`` (linking week W compares its stories with those of week W-1). When W-1 is linked again
-later, W's links are refreshed by the next ``wirewatch link --all``.
+A week with more than :data:`MAX_BLOCK` articles is linked one day at a time instead (each day a block).
+A story that goes on into the next block is a chain: each block's story says which story of the block
+before it ``continues`` (week W is compared with week W-1, a day with the day before). When W-1 is linked
+again later, W's links are refreshed by the next ``wirewatch link --all``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,20 @@ from wirewatch.link.origins import _STOP, _WORD, build_story
 from wirewatch.link.stories import cluster, features
 from wirewatch.store.base import Store
 
-__all__ = ["LinkReport", "apply_overrides", "block_of", "link_block", "link_store"]
+__all__ = [
+    "MAX_BLOCK",
+    "LinkReport",
+    "apply_overrides",
+    "block_before",
+    "block_of",
+    "blocks_of",
+    "link_block",
+    "link_store",
+]
 
 UNDATED = "undated"
+MAX_BLOCK = 3000
+"""A publication week with more articles than this is linked one day at a time."""
 
 
 @dataclass
@@ -157,14 +169,35 @@ def _load(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _week_before(block: str) -> str | None:
-    """The block of the ISO week before ``block`` ("2026-W10" → "2026-W09"), None for ``undated``."""
-    m = re.fullmatch(r"(\d{4})-W(\d{2})", block)
-    if m is None:
+def blocks_of(
+    rows: Sequence[dict[str, Any]], max_block: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The articles of each block: their publication week, or their day when the week holds more than
+    ``max_block`` (:data:`MAX_BLOCK`) articles, so a block's quadratic cost stays bounded on heavy feeds."""
+    limit = MAX_BLOCK if max_block is None else max_block
+    weeks = Counter(block_of(r.get("published")) for r in rows)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        week = block_of(r.get("published"))
+        heavy = week != UNDATED and weeks[week] > limit
+        out[str(r.get("published"))[:10] if heavy else week].append(r)
+    return out
+
+
+def block_before(block: str, present: Collection[str]) -> str | None:
+    """The block just before ``block`` among ``present`` ones: the day before a day block, the week before a
+    week block; either the day's or the week's block, as the heavy weeks were cut. None for ``undated``."""
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", block)
+    if week is not None:
+        day = dt.date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1) - dt.timedelta(days=1)
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", block):
+        day = dt.date.fromisoformat(block) - dt.timedelta(days=1)
+    else:
         return None
-    monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1) - dt.timedelta(days=7)
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    for candidate in (day.isoformat(), block_of(day.isoformat())):
+        if candidate in present and candidate != block:
+            return candidate
+    return None
 
 
 def link_store(
@@ -179,9 +212,7 @@ def link_store(
     with ``everything``)."""
     rows = store.link_articles()
     overrides = store.story_overrides()
-    by_block: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_block[block_of(row.get("published"))].append(row)
+    by_block = blocks_of(rows)
     todo = sorted(
         b
         for b, members in by_block.items()
@@ -190,9 +221,9 @@ def link_store(
     report = LinkReport(blocks=todo)
     for n, block in enumerate(todo):
         analyses = _load(store, by_block[block])
-        before = _week_before(block)
+        before = block_before(block, by_block)
         previous = None
-        if before in by_block:
+        if before is not None:
             previous = (store.block_stories(before), _load(store, by_block[before]))
         stories, copies = link_block(analyses, threshold=threshold, previous=previous, overrides=overrides)
         store.save_block(block, stories, copies)
