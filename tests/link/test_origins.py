@@ -146,3 +146,30 @@ def test_a_heavy_week_is_linked_a_day_at_a_time() -> None:
     assert block_before("2026-03-03", by_block) == "2026-03-02"
     assert block_before("2026-03-02", by_block) == "2026-W09"  # Sunday's week: the week before
     assert block_before("2026-W09", by_block) is None and block_before("undated", by_block) is None
+
+
+def test_reports_of_one_incident_in_other_words_join_one_story() -> None:
+    """Two reports that share no wording but one incident: an ASSAULT on one day, 10 km apart."""
+    from tests.link.fixtures import analysis
+
+    a_text = "Shelling damaged the water pumping station in Izmail early on Monday, officials said."
+    b_text = (
+        "A port-side pumping facility near the Danube was hit at dawn, knocking out supplies to the town."
+    )
+    a = analysis("dddd000000000001", a_text, "outlet-p.example", "2026-03-02", [])
+    b = analysis("dddd000000000002", b_text, "outlet-q.example", "2026-03-02", [])
+    for doc, lat, countries in ((a, 45.35, ["RU"]), (b, 45.40, [])):
+        aid = doc["article"]["id"]
+        doc["places"] = [{"id": f"{aid}:p0", "name": "Izmail", "level": "populated", "country": "UA",
+                          "admin1": "Odesa Oblast", "lat": lat, "lon": 28.84}]  # fmt: skip
+        actors = [{"role": "actor", "name": c, "country": c} for c in countries]
+        when = {"start": "2026-03-02", "end": "2026-03-02", "precision": "day"}
+        doc["events"] = [{"id": f"{aid}:e0", "type": "ASSAULT", "claims": [], "when": when, "actors": actors,
+                          "where": [{"place": f"{aid}:p0"}]}]  # fmt: skip
+    stories, _ = link_block([a, b, *fillers()], threshold=0.14)
+    joined = next(s for s in stories if "dddd000000000001" in s["articles"])
+    assert sorted(joined["articles"]) == ["dddd000000000001", "dddd000000000002"]
+    assert "joined on one incident: ASSAULT on 2026-03-02" in joined["why"]
+    b["events"][0]["when"] = {"start": "2026-03-03", "end": "2026-03-03", "precision": "day"}  # the next day
+    stories, _ = link_block([a, b, *fillers()], threshold=0.14)
+    assert ["dddd000000000001"] in [s["articles"] for s in stories]

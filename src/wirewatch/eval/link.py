@@ -1,9 +1,9 @@
 """``wirewatch eval link DIR``: story clusters against a ``docs.jsonl`` gold set with a ``cluster`` per
 document (the ECB+ story set in ``../shared/data/link/ecbplus-stories``).
 
-Each document of the chosen split (``--split dev|test``, default ``test``) is analysed verbatim, its story
-features taken from the Analysis (:func:`wirewatch.link.stories.features`), and the split clustered as one
-block at the ``link_threshold`` setting. The scores (DESIGN.md):
+Each document of the chosen split (``--split dev|test``, default ``test``) is analysed verbatim and the split
+linked as one block, as ``wirewatch link`` links a week (:func:`wirewatch.link.run.link_block`: story
+clusters at the ``link_threshold`` setting, then stories joined on one incident). The scores (DESIGN.md):
 
 * ``b3_precision`` / ``b3_recall``: for each document, the share of its predicted story that shares its gold
   cluster, and the share of its gold cluster inside its predicted story, averaged over documents;
@@ -127,11 +127,11 @@ def evaluate(directory: Path, settings: Settings, *, split: str | None = "test")
     """Analyse and cluster the split; the metrics of :data:`KEYS`, in that order."""
     from tqdm import tqdm
 
-    from wirewatch.link.stories import StoryFeatures, cluster, features
+    from wirewatch.link.run import link_block
     from wirewatch.pipeline import analyze_batch
 
     docs = read_gold(directory, split)
-    feats: list[StoryFeatures] = []
+    analyses: list[dict[str, Any]] = []
     n_failed = 0
     started = time.perf_counter()
     with tqdm(total=len(docs), desc="eval link", unit=" doc", disable=None) as bar:
@@ -151,12 +151,14 @@ def evaluate(directory: Path, settings: Settings, *, split: str | None = "test")
                 if isinstance(result, WirewatchError):
                     logger.info("%s", result)
                     n_failed += 1
-                    feats.append(StoryFeatures(d.id, features({}).counts))
+                    analyses.append({"article": {"id": d.id, "text": ""}})
                     continue
-                f = features(result.to_dict())
-                feats.append(StoryFeatures(d.id, f.counts))
+                analysis = result.to_dict()
+                analysis["article"] = {**analysis["article"], "id": d.id}  # the gold id, to score by
+                analyses.append(analysis)
             bar.update(len(batch))
-    stories = cluster(feats, threshold=settings.link_threshold)
+    linked, _ = link_block(analyses, threshold=settings.link_threshold)
+    stories = [story["articles"] for story in linked]
     elapsed = time.perf_counter() - started
     label = {aid: str(n) for n, story in enumerate(stories) for aid in story}
     metrics: dict[str, Any] = dict(score([label[d.id] for d in docs], [d.cluster for d in docs]))

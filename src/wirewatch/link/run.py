@@ -85,7 +85,9 @@ def link_block(
     )
     copies = {c.article: c.canonical for c in found}
     groups = cluster([features(a) for a in analyses], threshold=threshold)
+    groups, joined = join_by_incident(groups, by_id)
     groups, decided = apply_overrides(groups, overrides)
+    decided = {**joined, **decided}
     claim_df: Counter[str] = Counter()
     n_claims = 0
     for a in analyses:
@@ -102,6 +104,90 @@ def link_block(
     if previous is not None and previous[0]:
         _chain(stories, analyses, previous[0], previous[1], threshold)
     return stories, [(c.article, c.canonical, c.jaccard, c.containment) for c in found]
+
+
+INCIDENT_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "SANCTION", "AID"})
+"""The material event types two reports can be matched on; what is said (ACCUSE, THREATEN...) is matched by
+the claims."""
+JOIN_KM = 25.0
+
+
+def _incident_keys(analysis: dict[str, Any]) -> list[tuple[str, str, float, float, frozenset[str]]]:
+    """``(type, day, lat, lon, actor countries)`` of an article's material events dated to a day at a
+    resolved place below country level (not negated, not hypothetical)."""
+    places = {str(p.get("id")): p for p in analysis.get("places") or ()}
+    out = []
+    for e in analysis.get("events") or ():
+        when = e.get("when") or {}
+        if e.get("type") not in INCIDENT_TYPES or e.get("negated") or e.get("hypothetical"):
+            continue
+        if when.get("precision") != "day" or not when.get("start"):
+            continue
+        where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
+        place = next(
+            (p for p in where if p and p.get("lat") is not None and p.get("level") != "country"), None
+        )
+        if place is None:
+            continue
+        countries = frozenset(
+            str(a["country"]) for a in e.get("actors") or () if a.get("role") == "actor" and a.get("country")
+        )
+        out.append(
+            (str(e["type"]), str(when["start"])[:10], float(place["lat"]), float(place["lon"]), countries)
+        )
+    return out
+
+
+def join_by_incident(
+    groups: list[list[str]], by_id: dict[str, dict[str, Any]]
+) -> tuple[list[list[str]], dict[frozenset[str], str]]:
+    """Join the stories that report one incident: a material event of one type, on one day, at places
+    within :data:`JOIN_KM`, by actors of compatible countries (ACLED's own unit: type, location, date),
+    whatever their words. Returns the groups and, for each joined group, the ``why`` line that says so."""
+    keys = [[k for aid in g for k in _incident_keys(by_id[aid])] for g in groups]
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    reasons: list[tuple[int, str]] = []
+    by_day: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, ks in enumerate(keys):
+        for k in {(t, d) for t, d, *_ in ks}:
+            by_day[k].append(n)
+    for (
+        kind,
+        day,
+    ), members in by_day.items():  # blocking: only stories with an event of this type on this day
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if root(i) == root(j):
+                    continue
+                for a in (k for k in keys[i] if k[:2] == (kind, day)):
+                    near = [b for b in keys[j] if b[:2] == (kind, day) and _km(a, b) <= JOIN_KM]
+                    if any(not a[4] or not b[4] or a[4] & b[4] for b in near):
+                        parent[root(i)] = root(j)
+                        reasons.append((i, f"joined on one incident: {kind} on {day}"))
+                        break
+    merged: dict[int, list[str]] = {}
+    parts: Counter[int] = Counter()
+    for i, group in enumerate(groups):
+        merged.setdefault(root(i), []).extend(group)
+        parts[root(i)] += 1
+    said = {root(i): text for i, text in reasons}
+    why = {frozenset(m): said[r] for r, m in merged.items() if parts[r] > 1 and r in said}
+    return list(merged.values()), why
+
+
+def _km(
+    a: tuple[str, str, float, float, frozenset[str]], b: tuple[str, str, float, float, frozenset[str]]
+) -> float:
+    from wirewatch.geo.gazetteer import haversine_km
+
+    return haversine_km(a[2], a[3], b[2], b[3])
 
 
 def apply_overrides(
