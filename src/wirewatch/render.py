@@ -394,14 +394,13 @@ def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *,
         when = str(article.get("published") or "undated")[:10]
         who = article.get("outlet") or article.get("url") or aid
         copy = f" · copy of {copies[aid][:8]}" if aid in copies else ""
-        line = _clean(f"  {when}  [{aid[:8]}] {who}: {article.get('title') or '(no title)'}")
+        line = "  " + _clean(f"{when}  [{aid[:8]}] {who}: {article.get('title') or '(no title)'}")
         lines.append(line[: width - len(copy)] + copy)
     for inc in story.get("incidents") or ():
         when = (inc.get("when") or {}).get("start") or "undated"
+        where = inc.get("where") or "?"
         lines.append(
-            _clean(
-                f"  incident: {inc['type']} at {inc.get('where') or '?'} on {when}, {inc['articles']} reports"
-            )
+            "  " + _clean(f"incident: {inc['type']} at {where} on {when}, {inc['articles']} reports")
         )
     for k in story.get("claim_clusters") or ():
         if k.get("articles", 0) < 2 and not k.get("denied_by"):
@@ -413,7 +412,7 @@ def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *,
         ]
         for cid in k["claims"]:
             text = _span_text((claims.get(cid) or {}).get("content"))
-            lines.append(_clean(f"  [{cid.split(':')[0][:8]}] {text}")[:width])
+            lines.append("  " + _clean(f"[{cid.split(':')[0][:8]}] {text}")[:width])
         for cid in k.get("denied_by") or ():
             lines.append(
                 _clean(
@@ -421,13 +420,25 @@ def story_summary(story: dict[str, Any], analyses: dict[str, dict[str, Any]], *,
                     f"{_span_text((claims.get(cid) or {}).get('content'))}"
                 )[:width]
             )
+        tree: dict[str, list[str]] = {}
+        for r in k.get("timeline") or ():
+            via = f" via {', '.join(r['relays'])}" if r.get("relays") else ""
+            when = str(r.get("published") or "undated")[:10]
+            leaf = f"{r.get('outlet')} {when}{via}" + (
+                f", copy of {str(r['copy_of'])[:8]}" if r.get("copy_of") else ""
+            )
+            for origin in r.get("origins") or ["(copied)"]:
+                tree.setdefault(origin, []).append(leaf)
+        for origin, leaves in tree.items():
+            lines.append("  " + _clean(f"origin {origin}")[:width])
+            lines += ["    " + _clean(f"<- {leaf}")[:width] for leaf in leaves]
         steps = [r for r in k.get("timeline") or () if r.get("evidential")]
         sure = [f"{r['evidential']}{' (' + r['term'] + ')' if r.get('term') else ''}" for r in steps]
         if len(set(sure)) > 1:
             dates = [str(r.get("published") or "?")[:10] for r in steps]
             change = " → ".join(f"{s} {d}" for s, d in zip(sure, dates, strict=True))
-            lines.append(_clean(f"  certainty: {change}")[:width])
+            lines.append("  " + _clean(f"certainty: {change}")[:width])
         for c in k.get("contradictions") or ():
             values = " vs ".join(v if isinstance(v, str) else "/".join(v) for v in c["values"])
-            lines.append(_clean(f"  contradiction in {c['field']}: {values}")[:width])
+            lines.append("  " + _clean(f"contradiction in {c['field']}: {values}")[:width])
     return "\n".join(lines) + "\n"

@@ -64,11 +64,15 @@ def test_a_block_links_copies_and_stories_together() -> None:
     )
 
 
+TOWNS = {"Izmail": (45.35, 28.84), "Mykolaiv": (46.97, 32.0), "Kharkiv": (50.0, 36.23)}
+
+
 def _held_event(a: dict, day: str, town: str, region: str) -> None:
     """An ASSAULT held by the article's first claim, on ``day`` at ``town`` (in ``region``)."""
     aid = a["article"]["id"]
     place = {"id": f"{aid}:p0", "name": town, "level": "populated", "country": "UA", "admin1": region}
-    a["places"] = [{**place, "lat": 46.0, "lon": 30.0}]
+    lat, lon = TOWNS[town]
+    a["places"] = [{**place, "lat": lat, "lon": lon}]
     when = {"start": day, "precision": "day"}
     held = [a["claims"][0]["id"]]
     a["events"] = [
@@ -95,7 +99,7 @@ def test_certainty_over_time_and_conflicting_dates_and_places() -> None:
     ]
     fields = {c["field"]: c["values"] for c in lead["contradictions"]}
     assert fields["date"] == ["2026-03-02", "2026-03-03"]
-    assert fields["place"] == ["Mykolaiv Oblast, UA", "Odesa Oblast, UA"]
+    assert fields["place"] == ["Izmail, Odesa Oblast, UA", "Mykolaiv, Mykolaiv Oblast, UA"]
     _held_event(confirm, "2026-03-02", "Izmail", "Odesa Oblast")  # the same day and region: no conflict
     lead = build_story([wire, confirm], {})["claim_clusters"][0]
     assert {c["field"] for c in lead["contradictions"]} == {"numbers"}  # 40,000 against 45,000 homes remains
@@ -122,7 +126,6 @@ def test_one_incident_reported_by_several_outlets_is_one_incident() -> None:
     _held_event(confirm, "2026-03-02", "Izmail", "Odesa Oblast")
     confirm["events"][0]["when"] = {"start": "2026-03-01", "end": "2026-03-07", "precision": "week"}
     _held_event(denial, "2026-03-02", "Kharkiv", "Kharkiv Oblast")  # the same type, far away: another one
-    denial["places"][0].update(lat=50.0, lon=36.2)
     story = build_story([wire, copy, confirm, denial], {copy["article"]["id"]: wire["article"]["id"]})
     (incident,) = story["incidents"]
     assert incident["type"] == "ASSAULT" and incident["articles"] == 2  # the copy is no report of its own

@@ -1,4 +1,4 @@
-"""Stories across outlets (issue #7, in progress; docs/link.md).
+"""Stories across outlets (docs/link.md).
 
 * :mod:`wirewatch.link.duplicates`: syndicated copies and re-publications, by MinHash over word 5-gram
   shingles (datasketch), by Jaccard similarity *and* by containment, so a shorter copy of a longer report is

@@ -252,7 +252,7 @@ def build_story(
                 "first_report": min(arts, key=ids.index),
                 "denied_by": [],
                 "contradictions": contradictions,
-                "timeline": _timeline(members, claims, ids),
+                "timeline": _timeline(members, claims, ids, copies),
             }
         )
     index = {c["id"]: c for c in clusters}
@@ -302,6 +302,7 @@ def build_story(
     }
 
 
+_TOWNS = frozenset({"populated", "feature", "admin2"})
 INCIDENT_KM = 50.0
 """Two events' places further apart than this are two incidents (a town and its surroundings are one)."""
 
@@ -398,9 +399,11 @@ def _timeline(
     members: Sequence[str],
     claims: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]],
     ids: Sequence[str],
+    copies: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Who reported the claim when, and how sure: one row per article (its first claim of the cluster), in
-    publication order ("reportedly" on Monday, "confirmed" on Wednesday)."""
+    """Who reported the claim when, how sure, from which origins and through which relays: one row per
+    article (its first claim of the cluster), in publication order ("reportedly" on Monday, "confirmed" on
+    Wednesday). A copy's row names the article it copies in ``copy_of`` and no origin of its own."""
     rows: dict[str, dict[str, Any]] = {}
     for cid in members:
         c, a = claims[cid]
@@ -416,8 +419,20 @@ def _timeline(
             "evidential": certainty.get("evidential"),
             "strength": certainty.get("strength"),
             "term": certainty.get("term"),
+            "origins": [] if aid in (copies or {}) else claim_origins(c, a),
+            "relays": _relays(c, a),
+            "copy_of": (copies or {}).get(aid),
         }
     return sorted(rows.values(), key=lambda r: ids.index(r["article"]))
+
+
+def _relays(claim: Mapping[str, Any], analysis: Mapping[str, Any]) -> list[str]:
+    """Who passed the claim on between its sources and the article's outlet, first to last."""
+    out: list[str] = []
+    for name in [first_relay(claim, analysis), *(str(v.get("name")) for v in claim.get("via") or ())]:
+        if name and name != _outlet(analysis) and name not in out:
+            out.append(name)
+    return out
 
 
 def _event_conflicts(
@@ -426,7 +441,9 @@ def _event_conflicts(
     events_of: Mapping[str, list[tuple[Mapping[str, Any], Mapping[str, Any]]]],
 ) -> list[dict[str, Any]]:
     """Events of one type held by the cluster's claims in different articles that disagree on the day
-    (both dated to a day) or on the region (both places resolved, different admin-1 areas or countries)."""
+    (both dated to a day) or on the place (two resolved towns more than :data:`INCIDENT_KM` apart)."""
+    from wirewatch.geo.gazetteer import haversine_km
+
     by_type: dict[str, list[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]] = {}
     for cid in members:
         for e, a in events_of.get(cid, ()):
@@ -445,24 +462,26 @@ def _event_conflicts(
                     "claims": sorted({c for c, _ in days}),
                 }
             )
-        regions: set[tuple[str, str]] = set()
+        located: list[tuple[str, Mapping[str, Any]]] = []
         for cid, _, e, a in rows:
             places = {str(p.get("id")): p for p in a.get("places") or ()}
             where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
-            first = next(
-                (p for p in where if p and p.get("lat") is not None and p.get("level") != "country"), None
+            town = next(
+                (p for p in where if p and p.get("lat") is not None and p.get("level") in _TOWNS), None
             )
-            if first is not None:
-                region = first.get("name") if first.get("level") == "admin1" else first.get("admin1")
-                regions.add((cid, f"{region or first.get('name')}, {first.get('country')}"))
-        if len({r for _, r in regions}) > 1:
-            out.append(
-                {
-                    "field": "place",
-                    "values": sorted({r for _, r in regions}),
-                    "claims": sorted({c for c, _ in regions}),
-                }
-            )
+            if town is not None:
+                located.append((cid, town))
+        far = [
+            (c1, p1, c2, p2)
+            for n, (c1, p1) in enumerate(located)
+            for c2, p2 in located[n + 1 :]
+            if haversine_km(float(p1["lat"]), float(p1["lon"]), float(p2["lat"]), float(p2["lon"]))
+            > INCIDENT_KM
+        ]
+        if far:
+            named = {c: f"{p.get('name')}, {p.get('admin1') or '?'}, {p.get('country')}" for c, p in located}
+            involved = sorted({c for c1, _, c2, _ in far for c in (c1, c2)})
+            out.append({"field": "place", "values": sorted({named[c] for c in involved}), "claims": involved})
     return out
 
 
