@@ -826,6 +826,109 @@ def _named_stories(store: Any, story_ids: tuple[str, ...], db: str) -> list[dict
     return found
 
 
+@main.command(name="serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--public-read-only", is_flag=True, help="Off loopback without tokens: anyone may read, nobody may write."
+)
+@click.pass_context
+def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, public_read_only: bool) -> None:
+    """Serve the JSON API over the database (OpenAPI docs at /docs).
+
+    \b
+    Examples:
+      wirewatch serve                                   # http://127.0.0.1:8000/docs, you act as analyst
+      wirewatch token create --role viewer --name desk  # then every request needs a token
+      wirewatch serve --host 0.0.0.0                    # refuses to start without tokens
+
+    On 127.0.0.1 with no token created, the local user acts as an analyst. Once a token exists, every
+    request needs `Authorization: Bearer TOKEN`. On any other address `serve` refuses to start without
+    tokens, unless --public-read-only.
+    """
+    import ipaddress
+
+    import uvicorn
+
+    from wirewatch.serve.api import create_app
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError as e:
+        raise UsageError(f"--host must be an IP address or localhost, not {host!r}") from e
+    with open_store(settings.db) as store:
+        has_tokens = bool([t for t in store.tokens() if t.get("revoked_at") is None])
+    if not loopback and not has_tokens and not public_read_only:
+        raise UsageError(
+            f"refusing to serve on {host} without tokens: create one with `wirewatch token create --role "
+            "analyst`, or pass --public-read-only"
+        )
+    click.echo(f"wirewatch API on http://{host}:{port} (docs at /docs) over {settings.db}", err=True)
+    app = create_app(settings, loopback=loopback, public_read_only=public_read_only)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group(name="token")
+def token_group() -> None:
+    """API tokens for `wirewatch serve`: create (shown once), list, revoke. Only a hash is stored."""
+
+
+@token_group.command(name="create")
+@db_option
+@click.option(
+    "--role", type=click.Choice(["viewer", "analyst", "admin"]), required=True, help="What it may do."
+)
+@click.option("--name", default="token", show_default=True, help="A label (who or what uses it).")
+@click.pass_context
+def token_create(ctx: click.Context, db: str | None, role: str, name: str) -> None:
+    """Create a token; it is printed once, on stdout, and cannot be shown again."""
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        token_id, token = store.create_token(name, role)
+    click.echo(f"token {token_id} ({role}, {name}); keep it, it is not shown again:", err=True)
+    click.echo(token)
+
+
+@token_group.command(name="list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="A JSON array.")
+@click.pass_context
+def token_list(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """List tokens (never their secrets)."""
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        rows = store.tokens()
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        state = f"revoked {r['revoked_at']}" if r.get("revoked_at") else "live"
+        click.echo(f"{r['id']:>4}  {r['role']:<8} {r['name']:<20} created {r['created_at']}  {state}")
+
+
+@token_group.command(name="revoke")
+@click.argument("token_id", type=int)
+@db_option
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: int, db: str | None) -> None:
+    """Revoke a token by its id (see `wirewatch token list`)."""
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        if not store.revoke_token(token_id):
+            click.echo(f"error: no live token {token_id} in {settings.db}", err=True)
+            sys.exit(1)
+    click.echo(f"token {token_id} revoked")
+
+
 @main.command(name="export")
 @click.option(
     "--format",

@@ -127,6 +127,10 @@ def check_place_filters(
     return code
 
 
+TOKEN_ROLES = ("viewer", "analyst", "admin")
+"""API roles, each allowed what the one before it is: read; read, ingest and correct; tokens and settings."""
+
+
 def check_story_filters(
     *,
     since: str | None = None,
@@ -404,6 +408,28 @@ class Store(ABC):
     @abstractmethod
     def story_overrides(self) -> list[dict[str, Any]]:
         """Every override, oldest first: ``id``, ``kind``, ``articles``, ``created_at``, ``note``."""
+
+    @abstractmethod
+    def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Who holds and relays the stored claims: ``name``, ``kind``, ``country``, ``claims`` (as a source),
+        ``relayed`` (as a ``via`` relay), most claims first."""
+
+    @abstractmethod
+    def create_token(self, name: str, role: str) -> tuple[int, str]:
+        """A new API token with ``role`` (viewer, analyst, admin): its id and the token itself, which is
+        shown once; only its SHA-256 is stored."""
+
+    @abstractmethod
+    def token_role(self, token: str) -> str | None:
+        """The role of a live (not revoked) token, else ``None``."""
+
+    @abstractmethod
+    def tokens(self) -> list[dict[str, Any]]:
+        """Every token without its secret: ``id``, ``name``, ``role``, ``created_at``, ``revoked_at``."""
+
+    @abstractmethod
+    def revoke_token(self, token_id: int) -> bool:
+        """Revoke a token; False when there is no live token with that id."""
 
     @abstractmethod
     def story_of(self, article_id: str) -> str | None:

@@ -23,6 +23,7 @@ from wirewatch.store.base import (
     ARTICLE_FIELDS,
     ARTICLE_STATUSES,
     CLAIM_KINDS,
+    TOKEN_ROLES,
     SaveResult,
     Store,
     check_claim_filters,
@@ -529,6 +530,50 @@ class SqliteStore(Store):
     def story_overrides(self) -> list[dict[str, Any]]:
         rows = self._read("SELECT id, kind, articles, created_at, note FROM story_overrides ORDER BY id", ())
         return [{**dict(row), "articles": json.loads(row["articles"])} for row in rows]
+
+    def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        check_place_filters(limit=limit)
+        sql = (
+            "SELECT name, kind, country, SUM(role = 'source') AS claims, SUM(role = 'via') AS relayed "
+            "FROM claim_sources WHERE role IN ('source', 'via') AND name IS NOT NULL"
+            + (" AND kind = ?" if kind is not None else "")
+            + " GROUP BY name, kind, country ORDER BY claims + relayed DESC, name LIMIT ?"
+        )
+        params: tuple[Any, ...] = ((kind,) if kind is not None else ()) + (-1 if limit is None else limit,)
+        return [dict(row) for row in self._read(sql, params)]
+
+    def create_token(self, name: str, role: str) -> tuple[int, str]:
+        import secrets
+
+        if role not in TOKEN_ROLES:
+            raise UsageError(f"role must be one of {', '.join(TOKEN_ROLES)}, not {role!r}")
+        token = "ww_" + secrets.token_urlsafe(32)
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._transaction("create token") as conn:
+            cur = conn.execute(
+                "INSERT INTO api_tokens(name, role, token_sha256, created_at) VALUES (?,?,?,?)",
+                (name, role, digest, utc_now()),
+            )
+            return int(cur.lastrowid or 0), token
+
+    def token_role(self, token: str) -> str | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = self._read(
+            "SELECT role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
+        ).fetchone()
+        return None if row is None else str(row["role"])
+
+    def tokens(self) -> list[dict[str, Any]]:
+        rows = self._read("SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY id", ())
+        return [dict(row) for row in rows]
+
+    def revoke_token(self, token_id: int) -> bool:
+        with self._transaction("revoke token") as conn:
+            cur = conn.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                (utc_now(), token_id),
+            )
+            return cur.rowcount > 0
 
     def story_of(self, article_id: str) -> str | None:
         row = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()

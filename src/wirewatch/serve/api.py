@@ -1,0 +1,266 @@
+"""The JSON API of ``wirewatch serve`` (FastAPI; OpenAPI documentation at ``/docs``).
+
+Routes (DESIGN.md, "CLI and API conventions"): ``/api/{articles,claims,events,places,stories,sources}`` and
+``/api/{articles,events,stories}/{id}``, ``POST /api/ingest`` (a text, for analysts). Lists answer
+``{"ok": true, "items": [...], "next": cursor | null}``; one record ``{"ok": true, "item": {...}}``; every
+error ``{"ok": false, "error": str, "status": int}``.
+
+**Access.** ``Authorization: Bearer TOKEN``. While no token exists and the server listens on loopback, the
+local user acts as an analyst. Once a token exists, every request needs one: a missing or unknown token is
+401, a role below the route's is 403. Roles: viewer (read), analyst (read, ingest), admin (everything).
+
+**Pagination.** ``limit`` (1–500, default 50) and ``cursor`` (the ``next`` of the previous page, opaque).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from wirewatch.errors import UsageError, WirewatchError
+from wirewatch.settings import Settings
+from wirewatch.store.base import Store
+
+__all__ = ["MAX_INGEST_BYTES", "ROLE_RANK", "create_app"]
+
+ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2}
+MAX_INGEST_BYTES = 1_000_000
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class IngestText(BaseModel):
+    """A text to analyse and store: what a pasted article is."""
+
+    text: str = Field(min_length=1, description="The article text (plain text).")
+    title: str | None = None
+    url: str | None = None
+    published: str | None = Field(default=None, description="YYYY-MM-DD")
+    outlet: str | None = None
+
+
+def _cursor(value: str | None) -> int:
+    if not value:
+        return 0
+    try:
+        offset = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError) as e:
+        raise HTTPException(400, f"not a cursor of this API: {value!r}") from e
+    if offset < 0:
+        raise HTTPException(400, f"not a cursor of this API: {value!r}")
+    return offset
+
+
+def _next(offset: int, limit: int, more: bool) -> str | None:
+    return base64.urlsafe_b64encode(str(offset + limit).encode()).decode().rstrip("=") if more else None
+
+
+def create_app(settings: Settings, *, loopback: bool = True, public_read_only: bool = False) -> FastAPI:
+    """The API over ``settings.db``. ``loopback``: the server listens on a loopback address only (then, with
+    no token created, the local user is an analyst); ``public_read_only``: anyone may read, nobody may write
+    without a token."""
+    from wirewatch.store import open_store
+
+    app = FastAPI(
+        title="wirewatch",
+        description="Who claims what, citing whom, how sure, where and when: the stored analyses.",
+        version="1",
+    )
+
+    def store() -> Iterator[Store]:
+        with open_store(settings.db) as s:
+            yield s
+
+    def role_of(request: Request, s: Store = Depends(store)) -> str:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else None
+        if token:
+            role = s.token_role(token)
+            if role is None:
+                raise HTTPException(401, "unknown or revoked token")
+            return role
+        if loopback and not s.tokens():
+            return "analyst"
+        if public_read_only:
+            return "viewer"
+        raise HTTPException(401, "a token is needed: Authorization: Bearer TOKEN (wirewatch token create)")
+
+    def need(minimum: str) -> Callable[[str], str]:
+        def check(role: str = Depends(role_of)) -> str:
+            if ROLE_RANK[role] < ROLE_RANK[minimum]:
+                raise HTTPException(403, f"this needs the {minimum} role; the token's role is {role}")
+            return role
+
+        return check
+
+    reader = Depends(need("viewer"))
+    analyst = Depends(need("analyst"))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"ok": False, "error": str(exc.detail), "status": exc.status_code}, exc.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "body"))
+        return JSONResponse(
+            {"ok": False, "error": f"{where}: {first.get('msg', 'invalid')}", "status": 422}, 422
+        )
+
+    @app.exception_handler(UsageError)
+    async def usage_error(_: Request, exc: UsageError) -> JSONResponse:
+        return JSONResponse({"ok": False, "error": str(exc), "status": 400}, 400)
+
+    @app.exception_handler(WirewatchError)
+    async def wirewatch_error(_: Request, exc: WirewatchError) -> JSONResponse:
+        return JSONResponse({"ok": False, "error": str(exc), "status": 500}, 500)
+
+    def page(fetch: Callable[[int], list[dict[str, Any]]], limit: int, cursor: str | None) -> dict[str, Any]:
+        offset = _cursor(cursor)
+        rows = fetch(offset + limit + 1)
+        items = rows[offset : offset + limit]
+        return {"ok": True, "items": items, "next": _next(offset, limit, len(rows) > offset + limit)}
+
+    Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+    Cursor = Query(None, description="The `next` of the previous page.")
+
+    @app.get("/api/articles", dependencies=[reader], summary="Articles, with full-text search")
+    def articles(
+        q: str | None = Query(None, description="Full-text query over title and text."),
+        status: str | None = Query(None, description="ok | failed | skipped"),
+        limit: int = Limit,
+        cursor: str | None = Cursor,
+        s: Store = Depends(store),
+    ) -> dict[str, Any]:
+        return page(lambda n: s.articles(search=q, status=status, limit=n), limit, cursor)
+
+    @app.get("/api/articles/{article_id}", dependencies=[reader], summary="One article's whole Analysis")
+    def article(article_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+        found = s.analysis(article_id)
+        if found is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return {"ok": True, "item": found.to_dict()}
+
+    @app.get("/api/claims", dependencies=[reader], summary="Claims: who said what, how sure")
+    def claims(
+        source: str | None = Query(None, description="A source or relay name (substring, any case)."),
+        kind: str | None = Query(None, description="statement | denial | no_comment, or a source kind."),
+        evidential: str | None = Query(None, description="asserted | reported | alleged | speculated"),
+        denied: bool = Query(False, description="Only claims a stored denial rejects."),
+        article: str | None = None,
+        limit: int = Limit,
+        cursor: str | None = Cursor,
+        s: Store = Depends(store),
+    ) -> dict[str, Any]:
+        return page(
+            lambda n: s.claims(
+                source=source, kind=kind, evidential=evidential, denied=denied, article=article, limit=n
+            ),
+            limit,
+            cursor,
+        )
+
+    @app.get("/api/events", dependencies=[reader], summary="Events: what happened, who, when, where")
+    def events(
+        type: str | None = Query(None, description="A PLOVER type (ASSAULT, PROTEST, ...)."),
+        country: str | None = Query(None, description="An actor's or a place's ISO code."),
+        since: str | None = Query(None, description="YYYY-MM-DD, inclusive."),
+        until: str | None = Query(None, description="YYYY-MM-DD, inclusive."),
+        article: str | None = None,
+        limit: int = Limit,
+        cursor: str | None = Cursor,
+        s: Store = Depends(store),
+    ) -> dict[str, Any]:
+        return page(
+            lambda n: s.events(
+                type=type, country=country, since=since, until=until, article=article, limit=n
+            ),
+            limit,
+            cursor,
+        )
+
+    @app.get("/api/events/{event_id}", dependencies=[reader], summary="One event with its places")
+    def event(event_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+        article_id = event_id.split(":")[0]
+        for e in s.events(article=article_id) if s.article(article_id) is not None else []:
+            if e.get("id") == event_id:
+                return {"ok": True, "item": e}
+        raise HTTPException(404, f"no event {event_id}")
+
+    @app.get("/api/places", dependencies=[reader], summary="Places: one per mention, resolved offline")
+    def places(
+        country: str | None = None,
+        level: str | None = Query(None, description="populated | admin1 | admin2 | country | ..."),
+        article: str | None = None,
+        limit: int = Limit,
+        cursor: str | None = Cursor,
+        s: Store = Depends(store),
+    ) -> dict[str, Any]:
+        return page(lambda n: s.places(country=country, level=level, article=article, limit=n), limit, cursor)
+
+    @app.get("/api/stories", dependencies=[reader], summary="Stories across outlets")
+    def stories(
+        since: str | None = None,
+        until: str | None = None,
+        min_origins: int | None = Query(None, ge=0, description="At least N independent origins."),
+        contested: bool | None = None,
+        limit: int = Limit,
+        cursor: str | None = Cursor,
+        s: Store = Depends(store),
+    ) -> dict[str, Any]:
+        return page(
+            lambda n: s.stories(
+                since=since, until=until, min_origins=min_origins, contested=contested, limit=n
+            ),
+            limit,
+            cursor,
+        )
+
+    @app.get("/api/stories/{story_id}", dependencies=[reader], summary="One story")
+    def story(story_id: str, s: Store = Depends(store)) -> dict[str, Any]:
+        found = s.story(story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return {"ok": True, "item": found}
+
+    @app.get("/api/sources", dependencies=[reader], summary="Who holds and relays the claims")
+    def sources(
+        kind: str | None = Query(None, description="outlet | government | anonymous | ..."),
+        limit: int = Limit,
+        cursor: str | None = Cursor,
+        s: Store = Depends(store),
+    ) -> dict[str, Any]:
+        return page(lambda n: s.sources(kind=kind, limit=n), limit, cursor)
+
+    @app.post("/api/ingest", dependencies=[analyst], summary="Analyse and store one text (analysts)")
+    def ingest(body: IngestText, s: Store = Depends(store)) -> dict[str, Any]:
+        from wirewatch.pipeline import analyze_batch
+        from wirewatch.records import RawDocument
+
+        data = body.text.encode("utf-8")
+        if len(data) > MAX_INGEST_BYTES:
+            raise HTTPException(413, f"the text is {len(data):,} bytes; at most {MAX_INGEST_BYTES:,}")
+        raw = RawDocument(
+            name=body.url or "api", data=data, kind="text", url=body.url, title=body.title,
+            published=body.published, outlet=body.outlet,
+        )  # fmt: skip
+        (result,) = analyze_batch([raw], settings)
+        if isinstance(result, WirewatchError):
+            raise HTTPException(422, str(result))
+        run_id = s.start_run("api ingest", dict(result.producer), {})
+        outcome = s.save_analysis(result, raw, run_id)
+        s.finish_run(run_id, {outcome: 1})
+        return {"ok": True, "item": {"id": result.article.id, "result": outcome}}
+
+    return app
