@@ -136,3 +136,33 @@ def test_token_commands_and_serve_refusal(db: str) -> None:
     assert runner.invoke(main, ["token", "revoke", str(listed[0]["id"]), "--db", db]).exit_code == 1
     refused = runner.invoke(main, ["serve", "--host", "0.0.0.0", "--db", db])
     assert refused.exit_code == 2 and "refusing to serve" in refused.output
+
+
+def test_exports_honour_the_filters(tmp_path: Path) -> None:
+    import io
+
+    import pandas as pd
+    from tests.test_cli_events import A_ID, _analyses
+
+    from wirewatch.store import open_store
+
+    path = str(tmp_path / "events.db")
+    with open_store(path) as store:
+        run_id = store.start_run("ingest", {"wirewatch": "test"}, {})
+        for n, analysis in enumerate(_analyses(), start=1):
+            raw = RawDocument(name=f"a{n}.txt", data=analysis.article.text.encode(), kind="text")
+            store.save_analysis(analysis, raw, run_id)
+    c = client(path)
+    every = pd.read_csv(io.StringIO(c.get("/api/export").text))
+    ukraine = c.get("/api/export", params={"format": "csv", "country": "UA"})
+    assert ukraine.headers["content-type"].startswith("text/csv")
+    assert "attachment" in ukraine.headers["content-disposition"]
+    rows = pd.read_csv(io.StringIO(ukraine.text))
+    assert 0 < len(rows) < len(every) and set(rows["article_id"]) == {A_ID}
+    geo = c.get("/api/export", params={"format": "geojson", "country": "UA"}).json()
+    assert geo["type"] == "FeatureCollection" and all(
+        f["geometry"]["type"] == "Point" for f in geo["features"]
+    )
+    lines = c.get("/api/export", params={"format": "jsonl", "article": A_ID}).text.splitlines()
+    assert [json.loads(line)["article"]["id"] for line in lines] == [A_ID]
+    assert c.get("/api/export", params={"format": "xls"}).status_code == 422

@@ -1,7 +1,8 @@
 """The JSON API of ``wirewatch serve`` (FastAPI; OpenAPI documentation at ``/docs``).
 
 Routes (DESIGN.md, "CLI and API conventions"): ``/api/{articles,claims,events,places,stories,sources}`` and
-``/api/{articles,events,stories}/{id}``, ``POST /api/ingest`` (a text, for analysts). Lists answer
+``/api/{articles,events,stories}/{id}``, ``/api/export`` (CSV, GeoJSON, JSONL with the events' filters) and
+``POST /api/ingest`` (a text, for analysts). Lists answer
 ``{"ok": true, "items": [...], "next": cursor | null}``; one record ``{"ok": true, "item": {...}}``; every
 error ``{"ok": false, "error": str, "status": int}``.
 
@@ -16,12 +17,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
@@ -45,6 +47,10 @@ class IngestText(BaseModel):
     url: str | None = None
     published: str | None = Field(default=None, description="YYYY-MM-DD")
     outlet: str | None = None
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 def _cursor(value: str | None) -> int:
@@ -242,6 +248,37 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         s: Store = Depends(store),
     ) -> dict[str, Any]:
         return page(lambda n: s.sources(kind=kind, limit=n), limit, cursor)
+
+    @app.get("/api/export", dependencies=[reader], summary="Events as ACLED CSV, GeoJSON or JSONL")
+    def export(
+        format: str = Query("csv", pattern="^(csv|geojson|jsonl)$", description="csv | geojson | jsonl"),
+        type: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article: str | None = None,
+        s: Store = Depends(store),
+    ) -> Response:
+        """The export of `wirewatch export`, with the same filters as `/api/events`."""
+        from wirewatch.export.acled import events_csv
+        from wirewatch.export.geojson import event_feature_collection
+        from wirewatch.export.jsonl import analyses_jsonl
+
+        rows = s.events(type=type, country=country, since=since, until=until, article=article)
+        if format == "geojson":
+            body = json.dumps(event_feature_collection(rows), ensure_ascii=False)
+            return Response(body, media_type="application/geo+json", headers=_attachment("events.geojson"))
+        analyses = {}
+        for r in rows:
+            aid = str(r.get("article"))
+            if aid not in analyses:
+                analyses[aid] = s.analysis(aid)
+        if format == "csv":
+            return Response(
+                events_csv(rows, analyses), media_type="text/csv", headers=_attachment("events.csv")
+            )
+        body = "".join(analyses_jsonl([a for a in analyses.values() if a is not None]))
+        return Response(body, media_type="application/x-ndjson", headers=_attachment("analyses.jsonl"))
 
     @app.post("/api/ingest", dependencies=[analyst], summary="Analyse and store one text (analysts)")
     def ingest(body: IngestText, s: Store = Depends(store)) -> dict[str, Any]:
