@@ -300,4 +300,7 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         s.finish_run(run_id, {outcome: 1})
         return {"ok": True, "item": {"id": result.article.id, "result": outcome}}
 
+    from wirewatch.serve.web import mount_web
+
+    mount_web(app, store, reader)
     return app
