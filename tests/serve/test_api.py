@@ -166,3 +166,31 @@ def test_exports_honour_the_filters(tmp_path: Path) -> None:
     lines = c.get("/api/export", params={"format": "jsonl", "article": A_ID}).text.splitlines()
     assert [json.loads(line)["article"]["id"] for line in lines] == [A_ID]
     assert c.get("/api/export", params={"format": "xls"}).status_code == 422
+
+
+def test_a_shared_store_can_be_used_from_another_thread(db: str) -> None:
+    """FastAPI opens the store in one worker thread and may close it in another (seen under keep-alive)."""
+    import threading
+
+    from wirewatch.errors import StoreError
+    from wirewatch.store import open_store
+
+    errors: list[BaseException] = []
+
+    def use(store: Any) -> None:
+        try:
+            store.articles(limit=1)
+        except BaseException as e:
+            errors.append(e)
+
+    for shared, expected in (
+        (True, []),
+        (False, [StoreError]),
+    ):  # "created in a thread ... only in that thread"
+        store = open_store(db, shared=shared)
+        worker = threading.Thread(target=use, args=(store,))
+        worker.start()
+        worker.join()
+        store.close()
+        assert [type(e) for e in errors] == expected
+        errors.clear()

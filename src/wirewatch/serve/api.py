@@ -82,7 +82,8 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
     )
 
     def store() -> Iterator[Store]:
-        with open_store(settings.db) as s:
+        # shared: FastAPI runs this generator's setup and teardown, and the handler, on worker threads
+        with open_store(settings.db, shared=True) as s:
             yield s
 
     def role_of(request: Request, s: Store = Depends(store)) -> str:

@@ -35,12 +35,13 @@ __all__ = [
 ]
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, shared: bool = False) -> Store:
     """Open (creating if needed) the database at ``url``.
 
     ``url`` is a file path, ``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``:memory:``;
     ``postgresql://...`` is reserved for the PostgreSQL backend. Problems are a one-line
-    :class:`~wirewatch.errors.StoreError` naming the database.
+    :class:`~wirewatch.errors.StoreError` naming the database. ``shared``: usable from several threads one at
+    a time (the web server's requests), never concurrently.
     """
     if not url or not url.strip():
         raise StoreError("no database given; pass --db PATH or set $WIREWATCH_DB")
@@ -52,13 +53,13 @@ def open_store(url: str) -> Store:
         path = path[1:] if path.startswith("/") else path  # sqlite:///x.db → x.db, sqlite:////abs → /abs
         if not path:
             raise StoreError("sqlite:// URL has no path; write sqlite:///wirewatch.db", input=url)
-        return SqliteStore(os.path.expanduser(path))
+        return SqliteStore(os.path.expanduser(path), shared=shared)
     if scheme:
         raise StoreError(
             f"unknown database kind {scheme!r}; give a SQLite file path or a postgresql:// URL",
             input=_redact(url),
         )
-    return SqliteStore(url if url == ":memory:" else os.path.expanduser(url))
+    return SqliteStore(url if url == ":memory:" else os.path.expanduser(url), shared=shared)
 
 
 def _redact(url: str) -> str:

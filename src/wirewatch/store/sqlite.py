@@ -54,11 +54,15 @@ class SqliteStore(Store):
     migrations. Any problem is a one-line :class:`StoreError` naming the path.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, shared: bool = False) -> None:
+        """``shared``: the store may be used from several threads, one at a time (a web request's
+        dependency and its handler run on different worker threads); never from two at once."""
         self.path = str(path)
         _check_path(self.path)
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not shared
+            )
         except sqlite3.Error as e:
             raise _store_error(e, self.path) from e
         try:
