@@ -355,7 +355,7 @@ class SqliteStore(Store):
             )
             params.append(_casefold(source.strip()))
         if kind in CLAIM_KINDS:
-            where.append("c.kind = ?")
+            where.append("+c.kind = ?")
             params.append(kind)
         elif kind is not None:
             where.append(
@@ -364,14 +364,14 @@ class SqliteStore(Store):
             )
             params.append(kind)
         if evidential is not None:
-            where.append("c.evidential = ?")
+            where.append("+c.evidential = ?")
             params.append(evidential)
         if denied:
             where.append(
                 "c.id IN (SELECT d.denies FROM claims d WHERE d.kind = 'denial' AND d.denies IS NOT NULL)"
             )
         sql = (
-            "SELECT c.id, c.article_id, c.record FROM claims c JOIN articles a ON a.id = c.article_id"
+            "SELECT c.id, c.article_id, c.record FROM articles a CROSS JOIN claims c ON a.id = c.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, c.seq LIMIT ?"
         )
@@ -397,17 +397,17 @@ class SqliteStore(Store):
             where.append("p.article_id = ?")
             params.append(found)
         if code is not None:
-            where.append("p.country = ?")
+            where.append("+p.country = ?")  # unary +: no index here; pages walk articles in ingest order
             params.append(code)
         if level is not None:
-            where.append("p.level = ?")
+            where.append("+p.level = ?")
             params.append(level)
         if resolved is True:
             where.append("p.lat IS NOT NULL AND p.lon IS NOT NULL")
         elif resolved is False:
             where.append("(p.lat IS NULL OR p.lon IS NULL)")
         sql = (
-            "SELECT p.id, p.article_id, p.record FROM places p JOIN articles a ON a.id = p.article_id"
+            "SELECT p.id, p.article_id, p.record FROM articles a CROSS JOIN places p ON a.id = p.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, p.idx LIMIT ?"
         )
@@ -434,7 +434,7 @@ class SqliteStore(Store):
             where.append("e.article_id = ?")
             params.append(found)
         if checked.type is not None:
-            where.append("e.type = ? COLLATE NOCASE")
+            where.append("+e.type = ? COLLATE NOCASE")  # unary +: no index here; pages walk articles
             params.append(checked.type)
         if checked.country is not None:
             where.append(
@@ -452,7 +452,8 @@ class SqliteStore(Store):
             where.append(f"{day} <= ?")
             params.append(checked.until)
         sql = (
-            "SELECT e.id, e.article_id, e.record FROM events e JOIN articles a ON a.id = e.article_id"
+            # CROSS JOIN: articles first, in ingest order by their index, so a page stops early, unsorted
+            "SELECT e.id, e.article_id, e.record FROM articles a CROSS JOIN events e ON a.id = e.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, e.idx LIMIT ?"
         )
