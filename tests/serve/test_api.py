@@ -194,3 +194,35 @@ def test_a_shared_store_can_be_used_from_another_thread(db: str) -> None:
         store.close()
         assert [type(e) for e in errors] == expected
         errors.clear()
+
+
+def test_the_map_points_are_lean_geojson_with_the_events_filters(tmp_path: Path) -> None:
+    from tests.test_cli_events import A_ID, _analyses
+
+    from wirewatch.store import open_store
+
+    path = str(tmp_path / "events.db")
+    with open_store(path) as store:
+        run_id = store.start_run("ingest", {"wirewatch": "test"}, {})
+        for n, analysis in enumerate(_analyses(), start=1):
+            raw = RawDocument(name=f"a{n}.txt", data=analysis.article.text.encode(), kind="text")
+            store.save_analysis(analysis, raw, run_id)
+        every = store.events()
+    c = client(path)
+    points = c.get("/api/map").json()
+    assert points["type"] == "FeatureCollection" and points["features"]
+    first = points["features"][0]
+    lon, lat = first["geometry"]["coordinates"]
+    place = next(p for e in every for p in e["places"] if e["id"] == first["properties"]["event"])
+    assert (lon, lat) == (place["lon"], place["lat"])  # longitude first
+    assert set(first["properties"]) == {"event", "type", "date", "article", "name", "geo_precision"}
+    mapped = {f["properties"]["event"] for f in points["features"]}
+    with_coordinates = {e["id"] for e in every if any(p.get("lat") is not None for p in e["places"])}
+    assert mapped == with_coordinates
+    ukraine = c.get("/api/map", params={"country": "UA"}).json()["features"]
+    assert ukraine and {f["properties"]["article"] for f in ukraine} == {A_ID}
+    dated = [e for e in every if (e.get("when") or {}).get("start")]
+    day = dated[0]["when"]["start"][:10]
+    one_day = c.get("/api/map", params={"since": day, "until": day}).json()["features"]
+    assert {f["properties"]["date"] for f in one_day} == {day}
+    assert c.get("/api/map", params={"type": "PICNIC"}).status_code == 400

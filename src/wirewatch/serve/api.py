@@ -250,6 +250,31 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
     ) -> dict[str, Any]:
         return page(lambda n: s.sources(kind=kind, limit=n), limit, cursor)
 
+    @app.get("/api/map", dependencies=[reader], summary="The map's points as GeoJSON (the events' filters)")
+    def map_points(
+        type: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = Query(10_000, ge=1, le=100_000, description="At most this many points."),
+        s: Store = Depends(store),
+    ) -> Response:
+        """One Point per event and place with coordinates (RFC 7946: longitude first), with the event's id,
+        type, date, article and place name: what a map draws, without the records."""
+        points = s.event_points(type=type, country=country, since=since, until=until, limit=limit)
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+                "properties": {
+                    k: p[k] for k in ("event", "type", "date", "article", "name", "geo_precision")
+                },
+            }
+            for p in points
+        ]
+        body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+        return Response(body, media_type="application/geo+json")
+
     @app.get("/api/export", dependencies=[reader], summary="Events as ACLED CSV, GeoJSON or JSONL")
     def export(
         format: str = Query("csv", pattern="^(csv|geojson|jsonl)$", description="csv | geojson | jsonl"),

@@ -410,6 +410,20 @@ class Store(ABC):
         """Every override, oldest first: ``id``, ``kind``, ``articles``, ``created_at``, ``note``."""
 
     @abstractmethod
+    def event_points(
+        self,
+        *,
+        type: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The map's points: one per event and place with coordinates, ``event``, ``article``, ``type``,
+        ``date`` (``when.start``, else ``when.end``), ``place``, ``name``, ``lat``, ``lon``,
+        ``geo_precision``; filters as :meth:`events`. No record is decoded: this is the map's fast path."""
+
+    @abstractmethod
     def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Who holds and relays the stored claims: ``name``, ``kind``, ``country``, ``claims`` (as a source),
         ``relayed`` (as a ``via`` relay), most claims first."""

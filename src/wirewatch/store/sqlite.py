@@ -536,6 +536,50 @@ class SqliteStore(Store):
         rows = self._read("SELECT id, kind, articles, created_at, note FROM story_overrides ORDER BY id", ())
         return [{**dict(row), "articles": json.loads(row["articles"])} for row in rows]
 
+    def event_points(
+        self,
+        *,
+        type: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        checked = check_event_filters(type=type, country=country, since=since, until=until, limit=limit)
+        day = "substr(coalesce(e.start_date, e.end_date), 1, 10)"
+        where = ["p.lat IS NOT NULL", "p.lon IS NOT NULL"]
+        params: list[Any] = []
+        if checked.type is not None:
+            where.append("e.type = ? COLLATE NOCASE")
+            params.append(checked.type)
+        if checked.country is not None:
+            where.append(
+                "(p.country = ? OR EXISTS (SELECT 1 FROM event_actors x "
+                "WHERE x.event_id = e.id AND x.country = ?))"
+            )
+            params += [checked.country, checked.country]
+        if checked.since is not None or checked.until is not None:
+            lo, hi = checked.since or "", (checked.until or "9999-12-31") + "\uffff"
+            # index ranges on start_date, or on end_date where the start is unknown; then the exact day test
+            where.append(
+                "(e.start_date BETWEEN ? AND ? OR (e.start_date IS NULL AND e.end_date BETWEEN ? AND ?))"
+            )
+            params += [lo, hi, lo, hi]
+        if checked.since is not None:
+            where.append(f"{day} >= ?")
+            params.append(checked.since)
+        if checked.until is not None:
+            where.append(f"{day} <= ?")
+            params.append(checked.until)
+        sql = (
+            f"SELECT e.id AS event, e.article_id AS article, e.type, {day} AS date, p.id AS place, p.name, "
+            "p.lat, p.lon, ep.geo_precision FROM events e CROSS JOIN event_places ep ON ep.event_id = e.id "
+            "JOIN places p ON p.id = ep.place_id AND p.article_id = e.article_id WHERE "
+            + " AND ".join(where)
+            + " ORDER BY date, e.id, ep.idx LIMIT ?"
+        )
+        return [dict(row) for row in self._read(sql, (*params, -1 if limit is None else limit))]
+
     def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         check_place_filters(limit=limit)
         sql = (
