@@ -226,3 +226,29 @@ def test_the_map_points_are_lean_geojson_with_the_events_filters(tmp_path: Path)
     one_day = c.get("/api/map", params={"since": day, "until": day}).json()["features"]
     assert {f["properties"]["date"] for f in one_day} == {day}
     assert c.get("/api/map", params={"type": "PICNIC"}).status_code == 400
+
+
+def test_country_outlines_for_the_offline_map(db: str, tmp_path: Path) -> None:
+    from tests.geo.conftest import FIXTURE_GEONAMES
+
+    from wirewatch.geo.build import build
+
+    gaz = tmp_path / "gazetteer.sqlite"
+    build(gaz, geonames_dir=FIXTURE_GEONAMES, packaged=False, countries=None, shape_countries=["UA", "RU"])
+    c = TestClient(create_app(Settings(db=db, gazetteer=str(gaz))))
+    answer = c.get("/api/outlines")
+    assert answer.headers["content-type"].startswith("application/geo+json")
+    assert "max-age" in answer.headers["cache-control"]
+    outlines = answer.json()
+    by_code = {f["properties"]["country"]: f for f in outlines["features"]}
+    assert set(by_code) == {"UA", "RU"} and by_code["UA"]["properties"]["name"] == "Ukraine"
+    ukraine = by_code["UA"]["geometry"]
+    assert ukraine["type"] in {"Polygon", "MultiPolygon"}
+    rings = (
+        ukraine["coordinates"]
+        if ukraine["type"] == "Polygon"
+        else [r for p in ukraine["coordinates"] for r in p]
+    )
+    lons = [x for ring in rings for x, _ in ring]
+    lats = [y for ring in rings for _, y in ring]
+    assert min(lons) > 21 and max(lons) < 41 and min(lats) > 44 and max(lats) < 53  # longitude first

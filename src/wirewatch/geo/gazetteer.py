@@ -237,6 +237,31 @@ class Gazetteer:
                 return str(code)
         return None
 
+    def outlines(self, *, tolerance: float = 0.05) -> dict[str, Any]:
+        """Every country shape as one GeoJSON FeatureCollection (RFC 7946), simplified to ``tolerance``
+        degrees (0.05: about 5 km, a base map's detail), with ``country`` (ISO code) and ``name``: the
+        offline map's base layer."""
+        from shapely import from_wkb
+        from shapely.geometry import mapping
+
+        features = []
+        for code, wkb in self._con.execute("SELECT country, wkb FROM shapes ORDER BY country"):
+            geom = from_wkb(wkb).simplify(tolerance, preserve_topology=True)
+            if geom.is_empty:
+                continue
+            entry = self.country(str(code))
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": mapping(geom),
+                    "properties": {
+                        "country": str(code),
+                        "name": entry.name if entry is not None else str(code),
+                    },
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
+
     def close(self) -> None:
         self._shape.cache_clear()
         self._con.close()

@@ -275,6 +275,22 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
         return Response(body, media_type="application/geo+json")
 
+    outlines_cache: list[str] = []
+
+    @app.get("/api/outlines", dependencies=[reader], summary="Country outlines (the offline base map)")
+    def outlines() -> Response:
+        """Every country's outline from the gazetteer's Natural Earth shapes, simplified to about 5 km, as
+        GeoJSON: the map's base layer with no internet. Computed once per server."""
+        if not outlines_cache:
+            from wirewatch.geo.stage import open_default
+
+            outlines_cache.append(
+                json.dumps(open_default(settings, progress=False).outlines(), separators=(",", ":"))
+            )
+        return Response(
+            outlines_cache[0], media_type="application/geo+json", headers={"Cache-Control": "max-age=86400"}
+        )
+
     @app.get("/api/export", dependencies=[reader], summary="Events as ACLED CSV, GeoJSON or JSONL")
     def export(
         format: str = Query("csv", pattern="^(csv|geojson|jsonl)$", description="csv | geojson | jsonl"),
