@@ -252,3 +252,15 @@ def test_country_outlines_for_the_offline_map(db: str, tmp_path: Path) -> None:
     lons = [x for ring in rings for x, _ in ring]
     lats = [y for ring in rings for _, y in ring]
     assert min(lons) > 21 and max(lons) < 41 and min(lats) > 44 and max(lats) < 53  # longitude first
+
+
+def test_ingest_is_rate_limited_per_client(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wirewatch.serve.api as api
+
+    monkeypatch.setattr(api, "INGEST_PER_MINUTE", 2)
+    c = client(db)
+    # an empty text is refused by validation (422) after the rate check has counted it
+    answers = [c.post("/api/ingest", json={"text": ""}).status_code for _ in range(3)]
+    assert answers == [422, 422, 429]
+    limited = c.post("/api/ingest", json={"text": ""}).json()
+    assert limited == {"ok": False, "error": "at most 2 ingests a minute; try again shortly", "status": 429}

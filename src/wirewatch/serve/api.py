@@ -34,6 +34,8 @@ from wirewatch.store.base import Store
 __all__ = ["MAX_INGEST_BYTES", "ROLE_RANK", "create_app"]
 
 ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2}
+INGEST_PER_MINUTE = 30
+"""How many ``POST /api/ingest`` one client (token, else address) may make in a minute; more get 429."""
 MAX_INGEST_BYTES = 1_000_000
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -110,6 +112,20 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
 
     reader = Depends(need("viewer"))
     analyst = Depends(need("analyst"))
+    recent: dict[str, list[float]] = {}
+
+    def rate_limited(request: Request) -> None:
+        """A sliding minute per client: the token when there is one, else the address."""
+        import time
+
+        header = request.headers.get("authorization", "")
+        who = header or (request.client.host if request.client else "?")
+        now = time.monotonic()
+        times = [t for t in recent.get(who, []) if now - t < 60.0]
+        if len(times) >= INGEST_PER_MINUTE:
+            raise HTTPException(429, f"at most {INGEST_PER_MINUTE} ingests a minute; try again shortly")
+        times.append(now)
+        recent[who] = times
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -322,7 +338,11 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         body = "".join(analyses_jsonl([a for a in analyses.values() if a is not None]))
         return Response(body, media_type="application/x-ndjson", headers=_attachment("analyses.jsonl"))
 
-    @app.post("/api/ingest", dependencies=[analyst], summary="Analyse and store one text (analysts)")
+    @app.post(
+        "/api/ingest",
+        dependencies=[analyst, Depends(rate_limited)],
+        summary="Analyse and store one text (analysts; 30 a minute)",
+    )
     def ingest(body: IngestText, s: Store = Depends(store)) -> dict[str, Any]:
         from wirewatch.pipeline import analyze_batch
         from wirewatch.records import RawDocument
