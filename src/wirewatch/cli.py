@@ -533,7 +533,9 @@ def _stored_events(
         if article is not None and store.article(article) is None:
             click.echo(f"error: {article}: no such article in {db} (see `wirewatch articles`)", err=True)
             sys.exit(1)
-        rows = store.events(**filters)
+        from wirewatch.corrections import corrected
+
+        rows = corrected(store, store.events(**filters))  # analysts' corrections show in every export
         if analyses:
             for row in rows:
                 aid = str(row.get("article"))

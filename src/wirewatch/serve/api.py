@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from wirewatch.corrections import anchor_of, check, corrected, kind_of
 from wirewatch.errors import UsageError, WirewatchError
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
@@ -39,6 +40,17 @@ INGEST_PER_MINUTE = 30
 MAX_INGEST_BYTES = 1_000_000
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+
+class Correction(BaseModel):
+    """An analyst's correction of one claim, event or place (docs/api.md)."""
+
+    target: str = Field(description="The record's id, e.g. 'ARTICLEID:e0'.")
+    action: str = Field(
+        description="reject | set_type (events) | set_date (events) | pick_candidate (places)"
+    )
+    value: str | None = Field(default=None, description="The new type, the day YYYY-MM-DD, or a GeoNames id.")
+    why: str | None = Field(default=None, description="Why (kept in the audit log).")
 
 
 class IngestText(BaseModel):
@@ -187,8 +199,11 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         s: Store = Depends(store),
     ) -> dict[str, Any]:
         return page(
-            lambda n: s.claims(
-                source=source, kind=kind, evidential=evidential, denied=denied, article=article, limit=n
+            lambda n: corrected(
+                s,
+                s.claims(
+                    source=source, kind=kind, evidential=evidential, denied=denied, article=article, limit=n
+                ),
             ),
             limit,
             cursor,
@@ -206,8 +221,8 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         s: Store = Depends(store),
     ) -> dict[str, Any]:
         return page(
-            lambda n: s.events(
-                type=type, country=country, since=since, until=until, article=article, limit=n
+            lambda n: corrected(
+                s, s.events(type=type, country=country, since=since, until=until, article=article, limit=n)
             ),
             limit,
             cursor,
@@ -216,7 +231,7 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
     @app.get("/api/events/{event_id}", dependencies=[reader], summary="One event with its places")
     def event(event_id: str, s: Store = Depends(store)) -> dict[str, Any]:
         article_id = event_id.split(":")[0]
-        for e in s.events(article=article_id) if s.article(article_id) is not None else []:
+        for e in corrected(s, s.events(article=article_id)) if s.article(article_id) is not None else []:
             if e.get("id") == event_id:
                 return {"ok": True, "item": e}
         raise HTTPException(404, f"no event {event_id}")
@@ -230,7 +245,11 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         cursor: str | None = Cursor,
         s: Store = Depends(store),
     ) -> dict[str, Any]:
-        return page(lambda n: s.places(country=country, level=level, article=article, limit=n), limit, cursor)
+        return page(
+            lambda n: corrected(s, s.places(country=country, level=level, article=article, limit=n)),
+            limit,
+            cursor,
+        )
 
     @app.get("/api/stories", dependencies=[reader], summary="Stories across outlets")
     def stories(
@@ -278,6 +297,19 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         """One Point per event and place with coordinates (RFC 7946: longitude first), with the event's id,
         type, date, article and place name: what a map draws, without the records."""
         points = s.event_points(type=type, country=country, since=since, until=until, limit=limit)
+        fixes = (
+            s.corrections(targets={p["event"] for p in points} | {p["place"] for p in points})
+            if points
+            else []
+        )
+        if fixes:
+            gone = {c["target"] for c in fixes if c["action"] == "reject"}
+            types = {c["target"]: str(c["value"]).upper() for c in fixes if c["action"] == "set_type"}
+            points = [
+                {**p, "type": types.get(p["event"], p["type"])}
+                for p in points
+                if p["event"] not in gone and p["place"] not in gone
+            ]
         features = [
             {
                 "type": "Feature",
@@ -322,7 +354,7 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         from wirewatch.export.geojson import event_feature_collection
         from wirewatch.export.jsonl import analyses_jsonl
 
-        rows = s.events(type=type, country=country, since=since, until=until, article=article)
+        rows = corrected(s, s.events(type=type, country=country, since=since, until=until, article=article))
         if format == "geojson":
             body = json.dumps(event_feature_collection(rows), ensure_ascii=False)
             return Response(body, media_type="application/geo+json", headers=_attachment("events.geojson"))
@@ -337,6 +369,34 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
             )
         body = "".join(analyses_jsonl([a for a in analyses.values() if a is not None]))
         return Response(body, media_type="application/x-ndjson", headers=_attachment("analyses.jsonl"))
+
+    @app.post(
+        "/api/corrections", dependencies=[analyst], summary="Correct a claim, event or place (analysts)"
+    )
+    def correct(body: Correction, request: Request, s: Store = Depends(store)) -> dict[str, Any]:
+        """Kept beside the machine's record (never replacing it), with who, when and why; shown by every
+        list, the map and the exports."""
+        kind = kind_of(body.target)
+        analysis = s.analysis(body.target.rpartition(":")[0]) if kind is not None else None
+        key = {"claim": "claims", "event": "events", "place": "places"}.get(kind or "", "")
+        records = analysis.to_dict()[key] if analysis is not None else []
+        record = next((r for r in records if r.get("id") == body.target), None)
+        if kind is None or record is None:
+            raise HTTPException(404, f"no claim, event or place {body.target}")
+        problem = check(kind, body.action, body.value, record)
+        if problem is not None:
+            raise HTTPException(400, problem)
+        header = request.headers.get("authorization", "")
+        who = (s.token_name(header[7:].strip()) if header.lower().startswith("bearer ") else None) or "local"
+        value = str(body.value).upper() if body.action == "set_type" else body.value
+        s.add_correction(body.target, kind, body.action, value, anchor_of(record), body.why, who)
+        return {"ok": True, "item": s.corrections(targets=[body.target])[-1]}
+
+    @app.get("/api/corrections", dependencies=[reader], summary="The corrections: the audit log")
+    def corrections_log(
+        target: str | None = None, limit: int = Limit, cursor: str | None = Cursor, s: Store = Depends(store)
+    ) -> dict[str, Any]:
+        return page(lambda n: s.corrections(targets=[target] if target else None)[:n], limit, cursor)
 
     @app.post(
         "/api/ingest",

@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -427,6 +427,21 @@ class Store(ABC):
     def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Who holds and relays the stored claims: ``name``, ``kind``, ``country``, ``claims`` (as a source),
         ``relayed`` (as a ``via`` relay), most claims first."""
+
+    @abstractmethod
+    def add_correction(
+        self, target: str, kind: str, action: str, value: Any, anchor: str | None, why: str | None, who: str
+    ) -> int:
+        """Record an analyst's correction of one record (see :mod:`wirewatch.corrections`); returns its id."""
+
+    @abstractmethod
+    def corrections(self, *, targets: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Corrections, oldest first (of ``targets`` when given): ``id``, ``target``, ``kind``, ``action``,
+        ``value`` (decoded), ``anchor``, ``why``, ``who``, ``created_at``: the audit log."""
+
+    @abstractmethod
+    def token_name(self, token: str) -> str | None:
+        """The name of a live token, else ``None`` (who made a correction)."""
 
     @abstractmethod
     def create_token(self, name: str, role: str) -> tuple[int, str]:

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -590,6 +590,42 @@ class SqliteStore(Store):
         )
         params: tuple[Any, ...] = ((kind,) if kind is not None else ()) + (-1 if limit is None else limit,)
         return [dict(row) for row in self._read(sql, params)]
+
+    def add_correction(
+        self, target: str, kind: str, action: str, value: Any, anchor: str | None, why: str | None, who: str
+    ) -> int:
+        with self._transaction("correction") as conn:
+            cur = conn.execute(
+                "INSERT INTO corrections(target, kind, action, value, anchor, why, who, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    target,
+                    kind,
+                    action,
+                    None if value is None else dumps_json(value),
+                    anchor,
+                    why,
+                    who,
+                    utc_now(),
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def corrections(self, *, targets: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, target, kind, action, value, anchor, why, who, created_at FROM corrections"
+        params: tuple[Any, ...] = ()
+        if targets is not None:
+            sql += " WHERE target IN (SELECT value FROM json_each(?))"
+            params = (dumps_json(sorted(set(targets))),)
+        rows = self._read(sql + " ORDER BY id", params)
+        return [{**dict(r), "value": None if r["value"] is None else json.loads(r["value"])} for r in rows]
+
+    def token_name(self, token: str) -> str | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = self._read(
+            "SELECT name FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
+        ).fetchone()
+        return None if row is None else str(row["name"])
 
     def create_token(self, name: str, role: str) -> tuple[int, str]:
         import secrets
