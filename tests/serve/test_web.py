@@ -87,3 +87,16 @@ def test_pages_over_a_linked_database(db: str) -> None:  # noqa: F811
     events = c.get("/events", params={"type": "ASSAULT"})
     assert events.status_code == 200 and "<table" in events.text
     assert c.get("/static/app.js").status_code == 200
+
+
+def test_the_story_page(db: str) -> None:  # noqa: F811
+    c = TestClient(create_app(Settings(db=db)))
+    stories = c.get("/api/stories", params={"min_origins": 2}).json()["items"]
+    sid = stories[0]["id"]
+    assert f'href="/stories/{sid}"' in c.get("/").text
+    page = c.get(f"/stories/{sid}")
+    assert page.status_code == 200 and page.headers["content-security-policy"] == CSP
+    html = page.text
+    assert "origins: reuters: anonymous sources" in html and "copy of" in html
+    assert "via Reuters" in html and "denied:" in html and "contradiction in numbers" in html
+    assert c.get("/stories/s0000000").status_code == 404

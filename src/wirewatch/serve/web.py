@@ -98,6 +98,20 @@ def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -
             request, "article.html", {"a": analysis, "pieces": highlight(analysis), "kinds": _KINDS}
         )
 
+    @app.get(
+        "/stories/{story_id}", response_class=HTMLResponse, dependencies=[reader], include_in_schema=False
+    )
+    def story_page(request: Request, story_id: str, s: Store = Depends(store)) -> HTMLResponse:
+        story = s.story(story_id)
+        if story is None:
+            raise HTTPException(404, f"no story {story_id}")
+        arts = {aid: a.to_dict() for aid in story["articles"] if (a := s.analysis(aid)) is not None}
+        claims = {str(c["id"]): c for a in arts.values() for c in a.get("claims") or ()}
+        copies = {a: c for a, c in story.get("copies") or ()}
+        return templates.TemplateResponse(
+            request, "story.html", {"s": story, "arts": arts, "claims": claims, "copies": copies}
+        )
+
     @app.get("/events", response_class=HTMLResponse, dependencies=[reader], include_in_schema=False)
     def events_page(
         request: Request,
