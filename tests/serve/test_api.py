@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from tests.link.fixtures import fillers, wire_story
+from tests.test_cli_events import events_db  # noqa: F401  (the fixture)
 
 from wirewatch.cli import main
 from wirewatch.records import Analysis, RawDocument
@@ -138,21 +139,13 @@ def test_token_commands_and_serve_refusal(db: str) -> None:
     assert refused.exit_code == 2 and "refusing to serve" in refused.output
 
 
-def test_exports_honour_the_filters(tmp_path: Path) -> None:
+def test_exports_honour_the_filters(events_db: str) -> None:  # noqa: F811
     import io
 
     import pandas as pd
-    from tests.test_cli_events import A_ID, _analyses
+    from tests.test_cli_events import A_ID
 
-    from wirewatch.store import open_store
-
-    path = str(tmp_path / "events.db")
-    with open_store(path) as store:
-        run_id = store.start_run("ingest", {"wirewatch": "test"}, {})
-        for n, analysis in enumerate(_analyses(), start=1):
-            raw = RawDocument(name=f"a{n}.txt", data=analysis.article.text.encode(), kind="text")
-            store.save_analysis(analysis, raw, run_id)
-    c = client(path)
+    c = client(events_db)
     every = pd.read_csv(io.StringIO(c.get("/api/export").text))
     ukraine = c.get("/api/export", params={"format": "csv", "country": "UA"})
     assert ukraine.headers["content-type"].startswith("text/csv")
@@ -196,19 +189,14 @@ def test_a_shared_store_can_be_used_from_another_thread(db: str) -> None:
         errors.clear()
 
 
-def test_the_map_points_are_lean_geojson_with_the_events_filters(tmp_path: Path) -> None:
-    from tests.test_cli_events import A_ID, _analyses
+def test_the_map_points_are_lean_geojson_with_the_events_filters(events_db: str) -> None:  # noqa: F811
+    from tests.test_cli_events import A_ID
 
     from wirewatch.store import open_store
 
-    path = str(tmp_path / "events.db")
-    with open_store(path) as store:
-        run_id = store.start_run("ingest", {"wirewatch": "test"}, {})
-        for n, analysis in enumerate(_analyses(), start=1):
-            raw = RawDocument(name=f"a{n}.txt", data=analysis.article.text.encode(), kind="text")
-            store.save_analysis(analysis, raw, run_id)
+    with open_store(events_db) as store:
         every = store.events()
-    c = client(path)
+    c = client(events_db)
     points = c.get("/api/map").json()
     assert points["type"] == "FeatureCollection" and points["features"]
     first = points["features"][0]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from wirewatch.errors import InputError, WirewatchError
+from wirewatch.eval.geo import _div
 from wirewatch.records import RawDocument
 from wirewatch.settings import Settings
 
@@ -81,10 +82,6 @@ def read_gold(directory: Path, split: str | None) -> list[GoldDoc]:
     if not docs:
         raise InputError(f"no documents{' in split ' + split if split else ''}", input=str(path))
     return docs
-
-
-def _div(a: float, b: float) -> float:
-    return a / b if b else 0.0
 
 
 def _f1(p: float, r: float) -> float:

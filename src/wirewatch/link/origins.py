@@ -31,6 +31,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from wirewatch.link.stories import StoryFeatures, cluster
 
 __all__ = [
@@ -158,8 +160,6 @@ def claim_origins(
 
 def _same_origin(a: str, b: str) -> bool:
     """ "volodymyr zelensky" and "ukrainian president volodymyr zelenskiy": one person, written twice."""
-    from rapidfuzz import fuzz
-
     return a == b or (":" not in a + b and fuzz.token_set_ratio(a, b) >= ORIGIN_SIMILARITY)
 
 
@@ -304,6 +304,24 @@ def build_story(
 
 _TOWNS = frozenset({"populated", "feature", "admin2"})
 INCIDENT_KM = 50.0
+
+
+def located_place(
+    event: Mapping[str, Any], places: Mapping[str, Mapping[str, Any]], *, levels: frozenset[str] | None = None
+) -> Mapping[str, Any] | None:
+    """The first place of ``event.where`` (``places`` by id) with coordinates, at one of ``levels`` (any level
+    below country when None): where the event is put on a map."""
+    for w in event.get("where") or ():
+        p = places.get(str(w.get("place")))
+        if (
+            p
+            and p.get("lat") is not None
+            and (p.get("level") in levels if levels else p.get("level") != "country")
+        ):
+            return p
+    return None
+
+
 """Two events' places further apart than this are two incidents (a town and its surroundings are one)."""
 
 
@@ -324,11 +342,7 @@ def incidents(articles: Sequence[Mapping[str, Any]], copies: Mapping[str, str]) 
             if not e.get("type") or e.get("negated") or e.get("hypothetical"):
                 continue
             when = e.get("when") or {}
-            where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
-            place = next(
-                (p for p in where if p and p.get("lat") is not None and p.get("level") != "country"), None
-            )
-            rows.append((aid, e, (when.get("start"), when.get("end")), place))
+            rows.append((aid, e, (when.get("start"), when.get("end")), located_place(e, places)))
     parent = list(range(len(rows)))
 
     def root(i: int) -> int:
@@ -465,10 +479,7 @@ def _event_conflicts(
         located: list[tuple[str, Mapping[str, Any]]] = []
         for cid, _, e, a in rows:
             places = {str(p.get("id")): p for p in a.get("places") or ()}
-            where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
-            town = next(
-                (p for p in where if p and p.get("lat") is not None and p.get("level") in _TOWNS), None
-            )
+            town = located_place(e, places, levels=_TOWNS)
             if town is not None:
                 located.append((cid, town))
         far = [

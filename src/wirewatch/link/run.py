@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wirewatch.link.duplicates import find_copies
-from wirewatch.link.origins import _STOP, _WORD, build_story
+from wirewatch.link.origins import _STOP, _WORD, build_story, located_place
 from wirewatch.link.stories import cluster, features
 from wirewatch.store.base import Store
 
@@ -123,10 +123,7 @@ def _incident_keys(analysis: dict[str, Any]) -> list[tuple[str, str, float, floa
             continue
         if when.get("precision") != "day" or not when.get("start"):
             continue
-        where = [places.get(str(w.get("place"))) for w in e.get("where") or ()]
-        place = next(
-            (p for p in where if p and p.get("lat") is not None and p.get("level") != "country"), None
-        )
+        place = located_place(e, places)
         if place is None:
             continue
         countries = frozenset(

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from wirewatch.errors import StoreError, UsageError, WirewatchError
 from wirewatch.records import Analysis, RawDocument
@@ -621,11 +621,15 @@ class SqliteStore(Store):
         return [{**dict(r), "value": None if r["value"] is None else json.loads(r["value"])} for r in rows]
 
     def token_name(self, token: str) -> str | None:
+        row = self._live_token(token)
+        return None if row is None else str(row["name"])
+
+    def _live_token(self, token: str) -> sqlite3.Row | None:
         digest = hashlib.sha256(token.encode()).hexdigest()
         row = self._read(
-            "SELECT name FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
+            "SELECT name, role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
         ).fetchone()
-        return None if row is None else str(row["name"])
+        return cast("sqlite3.Row | None", row)
 
     def create_token(self, name: str, role: str) -> tuple[int, str]:
         import secrets
@@ -642,10 +646,7 @@ class SqliteStore(Store):
             return int(cur.lastrowid or 0), token
 
     def token_role(self, token: str) -> str | None:
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        row = self._read(
-            "SELECT role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
-        ).fetchone()
+        row = self._live_token(token)
         return None if row is None else str(row["role"])
 
     def tokens(self) -> list[dict[str, Any]]:
