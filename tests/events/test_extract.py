@@ -156,7 +156,7 @@ def test_an_event_without_a_place_takes_the_nearest_earlier_sentence_of_its_para
 
 def test_a_place_after_a_quotation_that_cut_the_sentence() -> None:
     a = _analyse(
-        "On 10 March 2024, demonstrators held a protest 'Don't be silent! Captivity kills!' in Kharkiv."
+        "On 10 March 2024, demonstrators held a protest 'Bring them home! Free them now!' in Kharkiv."
     )
     protest = next(e for e in a["events"] if e["type"] == "PROTEST")
     assert _where_names(a, protest)[0] == "Kharkiv"

@@ -536,19 +536,19 @@ def _coherent(chosen: list[dict[str, Any]], places: Sequence[dict[str, Any]]) ->
 
 
 _QUOTES = frozenset("'\"’”")
-_QUOTE_THEN_LOWER = re.compile(r"[!?.,]['\"’”]\s+(?=[a-z])")  # "Captivity kills!' in Kharkiv"
+_QUOTE_THEN_LOWER = re.compile(r"[!?.,]['\"’”]\s+(?=[a-z])")  # "Free them now!' in Kharkiv"
 
 
 def _nearby_where(
     sent: Span, paragraph: tuple[int, int], places: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Where an event happened when its own sentence names no place: the rest of the sentence cut off by
-    a quotation ("held a protest 'Captivity kills!' in Kremenchuk": the next "sentence" starts in lower
+    a quotation ("held a protest 'Free them now!' in Poltava": the next "sentence" starts in lower
     case), else the nearest earlier sentence of the paragraph that names one ("Shelling hit Kharkiv
     overnight. Two people were wounded.")."""
     doc = sent.doc
     end = sent.end
-    for _ in range(3):  # "'Don't be silent! Captivity kills!' in Kremenchuk": two cuts inside the quotation
+    for _ in range(3):  # "'Bring them home! Free them now!' in Poltava": two cuts inside the quotation
         if end >= len(doc):
             break
         nxt = doc[end].sent
