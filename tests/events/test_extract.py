@@ -128,16 +128,16 @@ def test_a_demand_on_another_is_a_request() -> None:
 
 
 def test_harm_before_the_first_trigger_of_a_paragraph_counts() -> None:
-    """The victims can precede the trigger: "a civilian was killed, having activated a booby trap"."""
+    """The victims can precede the trigger: "a civilian was killed, having set off a booby trap"."""
     a = _analyse(
-        "On 20 December 2022, a civilian was killed, having accidentally activated a Russian explosive "
-        "booby trap, in Hola Prystan, Kherson region."
+        "On 4 May 2023, a civilian was killed, having set off a Russian booby trap in his field, near "
+        "Bilozerka, Kherson region."
     )
     assert next(e["fatalities"] for e in a["events"] if e["acled"]) == 1
 
 
 def test_short_english_note_is_analysed_not_skipped_as_another_language() -> None:
-    a = _analyse("On 9 October 2023, Russian forces shelled Stepove, Zaporizhia. Casualties unknown.")
+    a = _analyse("On 2 November 2023, Russian forces shelled Robotyne, Zaporizhia. Casualties unknown.")
     e = _first(a)
     assert _acled(e) == (EXPLOSION, "Shelling/artillery/missile attack")
     assert e["fatalities"] is None  # unknown, not 0

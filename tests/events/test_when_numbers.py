@@ -82,9 +82,9 @@ def test_acled_time_precision_and_published() -> None:
         ("Two were killed [1 fatality split among 21 events].", 0, None),
         ("180 were killed [10 split across 4 events. 3 fatalities coded to this event]", 3, None),
         ("Up to 40 soldiers were killed [Coded as 10 fatalities split across 3 events", 3, None),  # unclosed
-        ("On 11 March 2019, two Ukrainian servicemen were killed and one was wounded.", 2, 1),  # not 2019
-        ("A car was blown up. As a result, the driver died.", 1, None),
-        ("His dead body with a gunshot wound was found the next day.", 1, None),
+        ("On 5 June 2019, three Ukrainian soldiers were killed and two were wounded.", 3, 2),  # not 2019
+        ("A truck hit a mine on the road. The driver died there.", 1, None),
+        ("Her dead body was found near the road a week later.", 1, None),
         ("The town, home to 1,200 people, was shelled.", None, None),
     ],
 )
