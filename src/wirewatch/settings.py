@@ -85,6 +85,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Story clustering: the average cosine similarity at which two clusters of articles merge "
         "(chosen on the ECB+ dev split; higher splits stories, lower joins them).",
     ),
+    Setting(
+        "map_tiles",
+        str,
+        "",
+        "The web map's tile server, an XYZ URL such as https://tile.openstreetmap.org/{z}/{x}/{y}.png "
+        "(its host is then allowed by the pages' Content-Security-Policy); empty: offline, country outlines "
+        "from the gazetteer.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -107,6 +115,7 @@ class Settings:
     gazetteer: str = ""
     geo_demonyms: bool = True
     link_threshold: float = 0.14
+    map_tiles: str = ""
 
     def replace(self, **changes: Any) -> Settings:
         clean = {k: v for k, v in changes.items() if v is not None}

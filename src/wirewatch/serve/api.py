@@ -32,7 +32,7 @@ from wirewatch.errors import UsageError, WirewatchError
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
 
-__all__ = ["MAX_INGEST_BYTES", "ROLE_RANK", "create_app"]
+__all__ = ["MAX_INGEST_BYTES", "ROLE_RANK", "create_app", "event_chains"]
 
 ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 INGEST_PER_MINUTE = 30
@@ -83,10 +83,43 @@ def _next(offset: int, limit: int, more: bool) -> str | None:
     return base64.urlsafe_b64encode(str(offset + limit).encode()).decode().rstrip("=") if more else None
 
 
-def create_app(settings: Settings, *, loopback: bool = True, public_read_only: bool = False) -> FastAPI:
+def event_chains(event: dict[str, Any], analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Who holds the claims that hold ``event``: for each claim, its chain of names (sources, then the relays
+    that passed it on, then the article's outlet), how sure it is, and its text."""
+    claims = {c.get("id"): c for c in analysis.get("claims") or ()}
+    outlet = (analysis.get("article") or {}).get("outlet")
+    out = []
+    for cid in event.get("claims") or ():
+        c = claims.get(cid)
+        if c is None:
+            continue
+        names = [str(x.get("name")) for x in (c.get("sources") or ()) if x.get("name")]
+        relays = [str(x.get("name")) for x in (c.get("via") or ()) if x.get("name")]
+        chain = [*(names or ["(unattributed)"]), *relays]
+        if outlet and chain[-1].casefold() != str(outlet).casefold():
+            chain.append(str(outlet))
+        certainty = c.get("certainty") or {}
+        out.append(
+            {
+                "claim": cid,
+                "kind": c.get("kind"),
+                "chain": chain,
+                "evidential": certainty.get("evidential"),
+                "strength": certainty.get("strength"),
+                "term": certainty.get("term"),
+                "text": (c.get("content") or {}).get("text"),
+            }
+        )
+    return out
+
+
+def create_app(
+    settings: Settings, *, loopback: bool = True, public_read_only: bool = False, https_only: bool = False
+) -> FastAPI:
     """The API over ``settings.db``. ``loopback``: the server listens on a loopback address only (then, with
     no token created, the local user is an analyst); ``public_read_only``: anyone may read, nobody may write
-    without a token."""
+    without a token; ``https_only``: session cookies are ``Secure`` (behind a TLS proxy)."""
+    from wirewatch.serve.session import CSRF_HEADER, check_csrf, install_sessions
     from wirewatch.store import open_store
 
     app = FastAPI(
@@ -100,19 +133,34 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         with open_store(settings.db, shared=True) as s:
             yield s
 
+    install_sessions(app, https_only=https_only)
+
     def role_of(request: Request, s: Store = Depends(store)) -> str:
+        """The caller's role, from a bearer token, else a UI session, else the server's defaults; kept in
+        ``request.state`` (``role``, ``who``) for the route and the pages."""
         header = request.headers.get("authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else None
+        role, who = None, "local"
         if token:
-            role = s.token_role(token)
-            if role is None:
+            info = s.token_info(token)
+            if info is None:
                 raise HTTPException(401, "unknown or revoked token")
-            return role
-        if loopback and not s.tokens():
-            return "analyst"
-        if public_read_only:
-            return "viewer"
-        raise HTTPException(401, "a token is needed: Authorization: Bearer TOKEN (wirewatch token create)")
+            role, who = str(info["role"]), str(info["name"])
+        elif "token_id" in request.session:
+            live = {t["id"]: t for t in s.tokens() if t.get("revoked_at") is None}
+            row = live.get(request.session["token_id"])
+            if row is None:
+                request.session.pop("token_id", None)
+                raise HTTPException(401, "the session's token was revoked: log in again")
+            role, who = str(row["role"]), str(row["name"])
+        elif loopback and not s.tokens():
+            role = "analyst"
+        elif public_read_only:
+            role = "viewer"
+        if role is None:
+            raise HTTPException(401, "a token is needed: Authorization: Bearer TOKEN (wirewatch token create)")
+        request.state.role, request.state.who = role, who
+        return role
 
     def need(minimum: str) -> Callable[[str], str]:
         def check(role: str = Depends(role_of)) -> str:
@@ -122,8 +170,12 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
 
         return check
 
+    def csrf(request: Request) -> None:
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+
     reader = Depends(need("viewer"))
     analyst = Depends(need("analyst"))
+    writer = Depends(csrf)
     recent: dict[str, list[float]] = {}
 
     def rate_limited(request: Request) -> None:
@@ -131,7 +183,10 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         import time
 
         header = request.headers.get("authorization", "")
-        who = header or (request.client.host if request.client else "?")
+        session = str(request.session.get("token_id") or "")
+        who = header or (f"session {session}" if session else None) or (
+            request.client.host if request.client else "?"
+        )
         now = time.monotonic()
         times = [t for t in recent.get(who, []) if now - t < 60.0]
         if len(times) >= INGEST_PER_MINUTE:
@@ -140,7 +195,11 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         recent[who] = times
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if not request.url.path.startswith(("/api/", "/docs", "/openapi", "/static/")):
+            from wirewatch.serve.web import page_error
+
+            return page_error(request, exc.status_code, str(exc.detail))
         return JSONResponse(
             {"ok": False, "error": str(exc.detail), "status": exc.status_code}, exc.status_code
         )
@@ -233,7 +292,8 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         article_id = event_id.split(":")[0]
         for e in corrected(s, s.events(article=article_id)) if s.article(article_id) is not None else []:
             if e.get("id") == event_id:
-                return {"ok": True, "item": e}
+                analysis = s.analysis(article_id)
+                return {"ok": True, "item": {**e, "chains": event_chains(e, analysis.to_dict() if analysis else {})}}
         raise HTTPException(404, f"no event {event_id}")
 
     @app.get("/api/places", dependencies=[reader], summary="Places: one per mention, resolved offline")
@@ -297,6 +357,7 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         """One Point per event and place with coordinates (RFC 7946: longitude first), with the event's id,
         type, date, article and place name: what a map draws, without the records."""
         points = s.event_points(type=type, country=country, since=since, until=until, limit=limit)
+        origins = s.article_origins({p["article"] for p in points}) if points else {}
         fixes = (
             s.corrections(targets={p["event"] for p in points} | {p["place"] for p in points})
             if points
@@ -315,7 +376,8 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
                 "properties": {
-                    k: p[k] for k in ("event", "type", "date", "article", "name", "geo_precision")
+                    **{k: p[k] for k in ("event", "type", "date", "article", "name", "geo_precision")},
+                    "origins": origins.get(p["article"], 0),
                 },
             }
             for p in points
@@ -371,7 +433,9 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         return Response(body, media_type="application/x-ndjson", headers=_attachment("analyses.jsonl"))
 
     @app.post(
-        "/api/corrections", dependencies=[analyst], summary="Correct a claim, event or place (analysts)"
+        "/api/corrections",
+        dependencies=[analyst, writer],
+        summary="Correct a claim, event or place (analysts)",
     )
     def correct(body: Correction, request: Request, s: Store = Depends(store)) -> dict[str, Any]:
         """Kept beside the machine's record (never replacing it), with who, when and why; shown by every
@@ -386,8 +450,7 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
         problem = check(kind, body.action, body.value, record)
         if problem is not None:
             raise HTTPException(400, problem)
-        header = request.headers.get("authorization", "")
-        who = (s.token_name(header[7:].strip()) if header.lower().startswith("bearer ") else None) or "local"
+        who = getattr(request.state, "who", "local")
         value = str(body.value).upper() if body.action == "set_type" else body.value
         s.add_correction(body.target, kind, body.action, value, anchor_of(record), body.why, who)
         return {"ok": True, "item": s.corrections(targets=[body.target])[-1]}
@@ -400,7 +463,7 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
 
     @app.post(
         "/api/ingest",
-        dependencies=[analyst, Depends(rate_limited)],
+        dependencies=[analyst, writer, Depends(rate_limited)],
         summary="Analyse and store one text (analysts; 30 a minute)",
     )
     def ingest(body: IngestText, s: Store = Depends(store)) -> dict[str, Any]:
@@ -424,5 +487,5 @@ def create_app(settings: Settings, *, loopback: bool = True, public_read_only: b
 
     from wirewatch.serve.web import mount_web
 
-    mount_web(app, store, reader)
+    mount_web(app, settings, store, reader=reader, analyst=analyst, rate_limited=rate_limited)
     return app

@@ -1,34 +1,114 @@
-"""The web pages of ``wirewatch serve``: server-rendered HTML (Jinja2, autoescaped) and one static script.
+"""The web pages of ``wirewatch serve``: server-rendered HTML (Jinja2, autoescaped) and a few static scripts.
 
-Everything that comes from an article is text: it is escaped wherever it is shown, no article HTML is ever
-rendered, and every response carries a strict Content-Security-Policy (scripts and styles from this server
-only, no inline script, no plug-ins, no framing). Pages so far: ``/`` (stories and recent articles),
-``/articles/{id}`` (the clean text with claims, sources, places and events highlighted; clicking a span shows
-its record, fetched from the API) and ``/events``.
+Everything that comes from an article is text: it is escaped wherever it is shown (templates autoescape, the
+scripts only ever set ``textContent``), no article HTML is ever rendered, and every response carries a strict
+Content-Security-Policy (scripts and styles from this server only, no inline script, no plug-ins, no framing).
+
+Pages: ``/`` (stories and recent articles), ``/map`` (events on a clustered map with a brushable timeline and
+the list of what is shown), ``/sources`` (the graph of who is cited by whom), ``/articles/{id}`` (the clean
+text with its records highlighted by kind; clicking a span shows the record, its alternatives and, for an
+analyst, corrections), ``/stories/{id}``, ``/events``, ``/ingest`` (a URL, a text or a file, analysed in the
+background) and ``/login``. Every form carries the session's CSRF token.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from wirewatch.store.base import Store
+from wirewatch.serve.jobs import IngestJobs
+from wirewatch.serve.session import check_csrf, csrf_token, safe_next
+from wirewatch.settings import Settings
+from wirewatch.store.base import EVENT_TYPES, Store
 
-__all__ = ["CSP", "highlight", "mount_web"]
+__all__ = ["CSP", "highlight", "mount_web", "page_error", "source_graph"]
 
 HERE = Path(__file__).parent
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+CSP = _CSP.format(tiles="")
+"""The pages' Content-Security-Policy offline; a ``map_tiles`` server adds its origin to ``img-src``."""
+MAX_UPLOAD_BYTES = 5_000_000
+"""The ingest form's cap on an uploaded file (a pasted text has the API's 1 MB cap)."""
+GRAPH_NODES = 80
+
+
+def _tile_origin(url: str) -> str:
+    """The scheme and host of a tile URL template, for the CSP (``{s}`` subdomains become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}." in url else parts.netloc
+    return f" {parts.scheme}://{host}"
+
+
+def source_graph(rows: list[dict[str, Any]], limit: int = GRAPH_NODES) -> dict[str, Any]:
+    """Who cites whom: from claim-source rows (``claim``, ``role``, ``position``, ``name``, ``kind``,
+    ``outlet``) the nodes (sources, relays and outlets, with how many claims pass through each and their
+    depth: 0 for a first source, one more per relay) and the weighted edges ``source → relay → ... →
+    outlet``. Keeps the ``limit`` busiest nodes and the edges between them."""
+    chains: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        c = chains.setdefault(str(r["claim"]), {"source": [], "via": [], "outlet": r.get("outlet")})
+        if r["role"] in ("source", "via") and r.get("name"):
+            c[r["role"]].append((int(r.get("position") or 0), str(r["name"]), r.get("kind")))
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], int] = {}
+
+    def node(name: str, kind: str | None, depth: int) -> str:
+        key = name.casefold()
+        n = nodes.setdefault(key, {"id": key, "name": name, "kind": kind, "claims": 0, "depth": depth})
+        n["claims"] += 1
+        n["depth"] = max(n["depth"], depth)
+        return key
+
+    for c in chains.values():
+        firsts = [node(name, kind, 0) for _, name, kind in sorted(c["source"])]
+        hops = [node(name, kind, d + 1) for d, (_, name, kind) in enumerate(sorted(c["via"]))]
+        if c["outlet"] and str(c["outlet"]).casefold() not in {*firsts, *hops}:
+            hops.append(node(str(c["outlet"]), "outlet", len(hops) + 1))
+        for a in firsts:
+            prev = a
+            for b in hops:
+                if b != prev:
+                    edges[(prev, b)] = edges.get((prev, b), 0) + 1
+                prev = b
+    keep = {n["id"] for n in sorted(nodes.values(), key=lambda n: (-n["claims"], n["id"]))[:limit]}
+    return {
+        "nodes": [n for n in nodes.values() if n["id"] in keep],
+        "edges": [
+            {"from": a, "to": b, "claims": w}
+            for (a, b), w in sorted(edges.items(), key=lambda x: -x[1])
+            if a in keep and b in keep
+        ],
+    }
+
+
+def page_error(request: Request, status: int, message: str) -> Response:
+    """A page's error: a 401 goes to the login page, anything else is a short page saying what went wrong."""
+    from html import escape
+
+    if status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", 303)
+    body = (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{status} · wirewatch</title>"
+        f'<link rel="stylesheet" href="/static/app.css"></head><body><header><a href="/">wirewatch</a></header>'
+        f"<main><h1>{status}</h1><p>{escape(message)}</p></main></body></html>"
+    )
+    return HTMLResponse(body, status)
 _KINDS = ("claim", "source", "place", "event")
 
 
@@ -61,10 +141,30 @@ def highlight(analysis: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -> None:
-    """Add the pages, the static files and the security headers to ``app``."""
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+def mount_web(
+    app: FastAPI,
+    settings: Settings,
+    store: Callable[[], Iterator[Store]],
+    *,
+    reader: Any,
+    analyst: Any,
+    rate_limited: Callable[[Request], None],
+) -> None:
+    """Add the pages, the static files, the security headers and the pages' own JSON routes to ``app``."""
+
+    def context(request: Request) -> dict[str, Any]:
+        return {
+            "csrf": csrf_token(request),
+            "role": getattr(request.state, "role", None),
+            "who": getattr(request.state, "who", None),
+            "logged_in": "token_id" in request.session,
+        }
+
+    templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[context])
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    csp = _CSP.format(tiles=_tile_origin(settings.map_tiles) if settings.map_tiles else "")
+    jobs = IngestJobs(dataclasses.replace(settings, workers=1))
+    app.state.ingest_jobs = jobs
 
     @app.middleware("http")
     async def security_headers(
@@ -72,13 +172,15 @@ def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -
     ) -> Response:
         response = await call_next(request)
         if not request.url.path.startswith("/docs") and not request.url.path.startswith("/openapi"):
-            response.headers["Content-Security-Policy"] = CSP
+            response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    @app.get("/", response_class=HTMLResponse, dependencies=[reader], include_in_schema=False)
+    page = {"response_class": HTMLResponse, "include_in_schema": False}
+
+    @app.get("/", dependencies=[reader], **page)
     def home(request: Request, s: Store = Depends(store)) -> HTMLResponse:
         return templates.TemplateResponse(
             request,
@@ -86,9 +188,7 @@ def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -
             {"stories": s.stories(limit=20), "articles": s.articles(status="ok", limit=30)},
         )
 
-    @app.get(
-        "/articles/{article_id}", response_class=HTMLResponse, dependencies=[reader], include_in_schema=False
-    )
+    @app.get("/articles/{article_id}", dependencies=[reader], **page)
     def article_page(request: Request, article_id: str, s: Store = Depends(store)) -> HTMLResponse:
         found = s.analysis(article_id)
         if found is None:
@@ -98,9 +198,7 @@ def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -
             request, "article.html", {"a": analysis, "pieces": highlight(analysis), "kinds": _KINDS}
         )
 
-    @app.get(
-        "/stories/{story_id}", response_class=HTMLResponse, dependencies=[reader], include_in_schema=False
-    )
+    @app.get("/stories/{story_id}", dependencies=[reader], **page)
     def story_page(request: Request, story_id: str, s: Store = Depends(store)) -> HTMLResponse:
         story = s.story(story_id)
         if story is None:
@@ -112,7 +210,7 @@ def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -
             request, "story.html", {"s": story, "arts": arts, "claims": claims, "copies": copies}
         )
 
-    @app.get("/events", response_class=HTMLResponse, dependencies=[reader], include_in_schema=False)
+    @app.get("/events", dependencies=[reader], **page)
     def events_page(
         request: Request,
         type: str | None = None,
@@ -125,3 +223,108 @@ def mount_web(app: FastAPI, store: Callable[[], Iterator[Store]], reader: Any) -
             type=type or None, country=country or None, since=since or None, until=until or None, limit=500
         )
         return templates.TemplateResponse(request, "events.html", {"events": rows, "q": request.query_params})
+
+    @app.get("/map", dependencies=[reader], **page)
+    def map_page(request: Request) -> HTMLResponse:
+        vendor = (HERE / "static" / "vendor" / "leaflet.js").is_file()
+        return templates.TemplateResponse(
+            request,
+            "map.html",
+            {"q": request.query_params, "types": EVENT_TYPES, "tiles": settings.map_tiles, "vendor": vendor},
+        )
+
+    @app.get("/sources", dependencies=[reader], **page)
+    def sources_page(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "sources.html", {})
+
+    @app.get("/api/graph", dependencies=[reader], summary="Who cites whom: sources, relays, outlets")
+    def graph(
+        limit: int = GRAPH_NODES, s: Store = Depends(store)
+    ) -> dict[str, Any]:
+        """Nodes are sources, relays and outlets (with how many claims pass through each, and their depth in
+        the chain); an edge ``a → b`` says ``b`` passed on what ``a`` said, weighted by the claims it
+        carried. The ``limit`` busiest nodes (1–500)."""
+        if not 1 <= limit <= 500:
+            raise HTTPException(422, "limit: must be between 1 and 500")
+        return {"ok": True, "item": source_graph(s.claim_chains(), limit)}
+
+    @app.get("/ingest", dependencies=[analyst], **page)
+    def ingest_page(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "ingest.html", {"job": None})
+
+    @app.post("/ingest", dependencies=[analyst], **page)
+    async def ingest_form(
+        request: Request,
+        csrf: str = Form(""),
+        url: str = Form(""),
+        text: str = Form(""),
+        title: str = Form(""),
+        published: str = Form(""),
+        outlet: str = Form(""),
+        file: UploadFile | None = File(None),
+    ) -> Response:
+        check_csrf(request, csrf)
+        rate_limited(request)
+        upload = None
+        if file is not None and file.filename:
+            data = await file.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise HTTPException(413, f"{file.filename}: larger than {MAX_UPLOAD_BYTES:,} bytes")
+            if not data:
+                raise HTTPException(400, f"{file.filename}: the file is empty")
+            upload = (file.filename, data)
+        given = [x for x in (url.strip(), text.strip(), upload) if x]
+        if len(given) != 1:
+            raise HTTPException(400, "give exactly one of a URL, a text or a file")
+        if text and len(text.encode("utf-8")) > 1_000_000:
+            raise HTTPException(413, "the text is over 1,000,000 bytes")
+        job = jobs.submit(
+            url=url.strip() or None, text=text.strip() or None, file=upload, title=title.strip() or None,
+            published=published.strip() or None, outlet=outlet.strip() or None,
+            who=getattr(request.state, "who", "local"),
+        )  # fmt: skip
+        return RedirectResponse(f"/ingest/{job.id}", 303)
+
+    @app.get("/ingest/{job_id}", dependencies=[analyst], **page)
+    def ingest_job_page(request: Request, job_id: str) -> HTMLResponse:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no ingest job {job_id} (jobs are kept until the server stops)")
+        return templates.TemplateResponse(request, "ingest.html", {"job": job.to_dict()})
+
+    @app.get("/api/jobs/{job_id}", dependencies=[analyst], summary="One background ingest of the web form")
+    def ingest_job(job_id: str) -> dict[str, Any]:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no ingest job {job_id}")
+        return {"ok": True, "item": job.to_dict()}
+
+    @app.get("/login", **page)
+    def login_page(request: Request, next: str = "/") -> HTMLResponse:
+        return templates.TemplateResponse(request, "login.html", {"next": safe_next(next), "error": None})
+
+    @app.post("/login", **page)
+    def login(
+        request: Request,
+        csrf: str = Form(""),
+        token: str = Form(""),
+        next: str = Form("/"),
+        s: Store = Depends(store),
+    ) -> Response:
+        check_csrf(request, csrf)
+        info = s.token_info(token.strip()) if token.strip() else None
+        if info is None:
+            return templates.TemplateResponse(
+                request, "login.html", {"next": safe_next(next), "error": "unknown or revoked token"}, 401
+            )
+        request.session.clear()
+        request.session["token_id"] = int(info["id"])
+        csrf_token(request)  # a new session, a new CSRF token
+        return RedirectResponse(safe_next(next), 303)
+
+    @app.post("/logout", **page)
+    def logout(request: Request, csrf: str = Form("")) -> Response:
+        check_csrf(request, csrf)
+        request.session.clear()
+        return RedirectResponse("/login", 303)
+

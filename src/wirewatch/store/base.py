@@ -444,6 +444,19 @@ class Store(ABC):
         """The name of a live token, else ``None`` (who made a correction)."""
 
     @abstractmethod
+    def claim_chains(self) -> list[dict[str, Any]]:
+        """Every claim's sources and relays, one row each: ``claim``, ``role`` (source | via), ``position``,
+        ``name``, ``kind`` and the article's ``outlet`` (the source graph)."""
+
+    @abstractmethod
+    def article_origins(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """Each linked article's story's number of independent origins (an article in no story is absent)."""
+
+    @abstractmethod
+    def token_info(self, token: str) -> dict[str, Any] | None:
+        """A live token's ``id``, ``name`` and ``role``, else ``None`` (a UI session remembers the id)."""
+
+    @abstractmethod
     def create_token(self, name: str, role: str) -> tuple[int, str]:
         """A new API token with ``role`` (viewer, analyst, admin): its id and the token itself, which is
         shown once; only its SHA-256 is stored."""

@@ -624,10 +624,34 @@ class SqliteStore(Store):
         row = self._live_token(token)
         return None if row is None else str(row["name"])
 
+    def claim_chains(self) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT cs.claim_id AS claim, cs.role, cs.position, cs.name, cs.kind, a.outlet "
+            "FROM claim_sources cs JOIN claims c ON c.id = cs.claim_id JOIN articles a ON a.id = c.article_id "
+            "WHERE cs.role IN ('source', 'via')"
+        )
+        return [dict(row) for row in self._read(sql, ())]
+
+    def article_origins(self, article_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            sql = (
+                "SELECT sa.article_id, st.independent_origins FROM story_articles sa "
+                f"JOIN stories st ON st.id = sa.story_id WHERE sa.article_id IN ({','.join('?' * len(chunk))})"
+            )
+            out.update((str(r[0]), int(r[1])) for r in self._read(sql, tuple(chunk)))
+        return out
+
+    def token_info(self, token: str) -> dict[str, Any] | None:
+        row = self._live_token(token)
+        return None if row is None else dict(row)
+
     def _live_token(self, token: str) -> sqlite3.Row | None:
         digest = hashlib.sha256(token.encode()).hexdigest()
         row = self._read(
-            "SELECT name, role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
+            "SELECT id, name, role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", (digest,)
         ).fetchone()
         return cast("sqlite3.Row | None", row)
 
