@@ -180,6 +180,10 @@ def mount_web(
 
     page = {"response_class": HTMLResponse, "include_in_schema": False}
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/", dependencies=[reader], **page)
     def home(request: Request, s: Store = Depends(store)) -> HTMLResponse:
         return templates.TemplateResponse(

@@ -41,7 +41,7 @@
       status.textContent = res.ok
         ? "saved: " + action + (value ? " " + value : "") + " by " + res.item.who + " (kept with the machine's record; see the exports)"
         : "refused: " + res.error;
-      status.className = res.ok ? "saved" : "error";
+      status.className = "status " + (res.ok ? "saved" : "error");
     }).catch(() => { status.textContent = "could not reach the server"; });
   }
 
@@ -116,14 +116,17 @@
     panel.replaceChildren();
     for (const id of ids) {
       const [key, record] = find(id);
-      panel.append(make("h3", null, id));
+      const section = make("section", "rec");
+      section.dataset.record = id;
+      section.append(make("h3", null, id));
+      panel.append(section);
       if (!record) continue;
-      panel.append(describe(key, record));
-      if (canCorrect) panel.append(tools(key, record));
+      section.append(describe(key, record));
+      if (canCorrect) section.append(tools(key, record));
       const details = make("details");
       details.append(make("summary", null, "the whole record"));
       details.append(make("pre", null, JSON.stringify(record, null, 2)));
-      panel.append(details);
+      section.append(details);
     }
   }
   article.addEventListener("click", (ev) => {

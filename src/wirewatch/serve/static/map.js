@@ -17,7 +17,7 @@
     return node;
   }
 
-  const map = L.map(el, { preferCanvas: true, worldCopyJump: true, zoomSnap: 0.5 }).setView([49, 31], 5);
+  const map = L.map(el, { preferCanvas: true, worldCopyJump: true, zoomSnap: 0.5, minZoom: 2, maxZoom: el.dataset.tiles ? 18 : 12 }).setView([49, 31], 5);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "map tiles: " + new URL(el.dataset.tiles.replace(/[{}]/g, "")).host }).addTo(map);
   } else {
@@ -27,8 +27,13 @@
         style: { color: "#8a8a8a", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1 },
       }).addTo(map).bringToBack();
       map.attributionControl.addAttribution("outlines: Natural Earth");
+      el.dataset.outlines = String((shapes.features || []).length);
     });
   }
+
+  let all = [];        // {feature, marker, day}
+  let pending = 0;     // addLayers calls not finished yet
+  let firstDrawn = false;
 
   const clusters = L.markerClusterGroup({
     chunkedLoading: true,
@@ -38,12 +43,9 @@
   });
   map.addLayer(clusters);
 
-  let all = [];        // {feature, marker, day}
-  let pending = 0;     // addLayers calls not finished yet
-  let firstDrawn = false;
-
   function settled() {
-    pending = Math.max(0, pending - 1);
+    if (!pending) return;  // the cluster group's own empty load, when it joins the map
+    pending -= 1;
     if (pending) return;
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (!firstDrawn) {
@@ -59,7 +61,7 @@
     return o >= 5 ? 4 : o >= 3 ? 3 : o === 2 ? 2 : o === 1 ? 1 : 0;
   }
 
-  function popup(props) {
+  function popup(props, owner) {
     const box = make("div", "popup");
     box.append(make("strong", null, props.type || "event"), make("span", "meta", " " + (props.date || "undated")));
     box.append(make("div", "place", props.name || ""));
@@ -84,6 +86,7 @@
       const link = make("a", null, "evidence");
       link.href = "/articles/" + encodeURIComponent(props.article) + "#" + encodeURIComponent(props.event);
       body.append(link);
+      if (owner.isPopupOpen()) owner.getPopup().update();  // re-measure and pan: the content grew
     }).catch(() => { body.textContent = "could not load the event"; });
     return box;
   }
@@ -98,8 +101,10 @@
       title: (p.type || "event") + " · " + (p.name || "") + " · " + (p.date || "undated"),
       keyboard: true,
     });
-    m.bindPopup(() => popup(p), { maxWidth: 360 });
-    m.wirewatchEvent = p.event;
+    let content = null;  // built once per opening: Leaflet asks again on every update()
+    m.bindPopup(() => content || (content = popup(p, m)), { maxWidth: 360, maxHeight: 320 });
+    m.on("popupclose", () => { content = null; });
+    m.on("add", () => { if (m.getElement()) m.getElement().dataset.event = p.event; });
     return m;
   }
 
@@ -121,6 +126,7 @@
       tr.append(td);
       tr.addEventListener("click", (ev) => {
         if (ev.target.closest("a")) return;
+        el.scrollIntoView({ block: "center" });
         clusters.zoomToShowLayer(r.marker, () => r.marker.openPopup());
       });
       tbody.append(tr);
