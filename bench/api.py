@@ -10,7 +10,10 @@ Each endpoint is requested ``--repeat`` times (default 200) over HTTP/1.1 keep-a
 from request to request; the script prints p50 and p95 latency in milliseconds per endpoint (one JSON object
 with ``--json``). The map endpoint is ``/api/map`` over one week (about 2,000 points), with and without type
 and country; ``/api/export?format=geojson`` over a week is timed for comparison (full records).
-Target (issue 8): p95 ≤ 100 ms for the map and list endpoints.
+Then, unless ``--no-browser``, the map page is loaded in headless Chromium: the time from navigation until
+its first 10,000 points are drawn as clustered markers, against the same page with a filter that matches
+nothing (``map_page``). Targets (issue 8): p95 ≤ 100 ms for the map and list endpoints; 10,000 markers
+drawn in ≤ 2 s.
 """
 
 from __future__ import annotations
@@ -139,6 +142,55 @@ def build(db: str, n_events: int) -> None:
         store.finish_run(run_id, {"new": n // 2})
 
 
+def map_render(base: str, runs: int = 5) -> dict[str, Any]:
+    """The map page in headless Chromium (Debian's, through Selenium): milliseconds from navigation to the
+    markers drawn (the page's ``data-ready-ms``), for the first 10,000 points and, as the baseline of the same
+    run, for a filter that matches none (page, base layer and script alone). One warm-up load first (it
+    fills the server's outline cache)."""
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,1000", f"--user-data-dir={tempfile.mkdtemp(prefix='wirewatch-bench-')}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+    def load(query: str) -> tuple[float, int]:
+        driver.get(f"{base}/map{query}")
+        deadline = time.monotonic() + 60
+        while driver.execute_script("return document.getElementById('map').dataset.ready") != "1":
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the map page {query} did not finish drawing in 60 s")
+            time.sleep(0.02)
+        ms = driver.execute_script("return Number(document.getElementById('map').dataset.readyMs)")
+        shown = driver.execute_script("return Number(document.getElementById('map').dataset.shown)")
+        return float(ms), int(shown)
+
+    try:
+        load("")
+        full = [load("") for _ in range(runs)]
+        empty = [load("?type=AGREE") for _ in range(runs)]
+    finally:
+        driver.quit()
+    markers = full[0][1]
+    render = statistics.median(ms for ms, _ in full)
+    baseline = statistics.median(ms for ms, _ in empty)
+    return {
+        "markers": markers,
+        "render_ms": round(render, 1),
+        "render_max_ms": round(max(ms for ms, _ in full), 1),
+        "empty_ms": round(baseline, 1),
+        "ratio_to_empty": round(render / baseline, 2) if baseline else None,
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -153,6 +205,9 @@ def main() -> None:
     parser.add_argument("--db", default="bench-api.db")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="Skip the map page's render time in headless Chromium."
+    )
     args = parser.parse_args()
 
     import httpx
@@ -196,9 +251,26 @@ def main() -> None:
                     {"type": "ASSAULT", "country": "UA", "limit": 50, **week()},
                 ),
                 "places": lambda: ("/api/places", {"country": "UA", "limit": 50}),
+                # the shared filters (issue 8) on the lists that take them on the article
+                "articles_filtered": lambda: (
+                    "/api/articles",
+                    {"type": "PROTEST", "certainty": "reported", "limit": 50, **week()},
+                ),
+                "claims_filtered": lambda: (
+                    "/api/claims",
+                    {"country": "UA", "source_kind": "anonymous", "limit": 50, **week()},
+                ),
+                "places_filtered": lambda: (
+                    "/api/places",
+                    {"type": "ASSAULT", "q": "a" + rng.choice("bcdefgh"), "limit": 50},
+                ),
                 "sources": lambda: ("/api/sources", {"limit": 50}),
                 "map_week": lambda: ("/api/map", week()),
                 "map_week_filtered": lambda: ("/api/map", {"type": "ASSAULT", "country": "UA", **week()}),
+                "map_week_shared": lambda: (
+                    "/api/map",
+                    {"source_kind": "official", "certainty": "reported", **week()},
+                ),
                 "export_week_geojson": lambda: ("/api/export", {"format": "geojson", **week()}),
             }
             result: dict[str, Any] = {"events": args.events, "repeat": args.repeat, "endpoints": {}}
@@ -219,6 +291,15 @@ def main() -> None:
                 }
                 print(
                     f"{name:<18} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms", file=sys.stderr
+                )
+            if not args.no_browser:
+                page = map_render(base)
+                result["map_page"] = page
+                print(
+                    f"map page: {page['markers']} markers drawn in {page['render_ms']} ms (median; max "
+                    f"{page['render_max_ms']}), empty map {page['empty_ms']} ms, "
+                    f"ratio {page['ratio_to_empty']}",
+                    file=sys.stderr,
                 )
     finally:
         server.terminate()

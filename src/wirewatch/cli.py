@@ -733,19 +733,6 @@ def story_cmd(ctx: click.Context, story_id: str, db: str | None, as_json: bool) 
     click.echo(story_summary(story, {k: v.to_dict() for k, v in analyses.items() if v is not None}), nl=False)
 
 
-def _story_blocks(store: Any, stories: list[dict[str, Any]]) -> set[str]:
-    from wirewatch.link.run import block_of
-
-    published = {str(r["id"]): r.get("published") for r in store.link_articles()}
-    return {block_of(published.get(a)) for s in stories for a in s["articles"]}
-
-
-def _relink(store: Any, settings: Settings, blocks: set[str]) -> None:
-    from wirewatch.link.run import link_store
-
-    link_store(store, threshold=settings.link_threshold, blocks=blocks)
-
-
 @main.command(name="merge-stories")
 @click.argument("story_ids", nargs=-1, required=True)
 @db_option
@@ -760,24 +747,14 @@ def merge_stories_cmd(
     Example:
       wirewatch merge-stories s3f2a9c s71b0e4 --note "same strike, two death tolls"
     """
+    from wirewatch.link.overrides import merge_stories
     from wirewatch.store import open_store
 
-    if len(set(story_ids)) < 2:
-        raise UsageError("name at least two stories to merge")
     settings = _settings(ctx, db=db)
     with open_store(settings.db) as store:
-        stories = _named_stories(store, story_ids, settings.db)
-        blocks = _story_blocks(store, stories)
-        if len(blocks) > 1:
-            raise UsageError(
-                f"these stories are in different weeks ({', '.join(sorted(blocks))}); stories of different "
-                "weeks are chained (`continues`), not merged"
-            )
-        articles = [a for s in stories for a in s["articles"]]
-        oid = store.add_story_override("merge", articles, note)
-        _relink(store, settings, blocks)
-        merged = store.story_of(articles[0])
-    click.echo(f"merged {len(stories)} stories into {merged} (override {oid})")
+        _named_stories(store, story_ids, settings.db)
+        merged, oid = merge_stories(store, settings, list(story_ids), note=note)
+    click.echo(f"merged {len(set(story_ids))} stories into {merged} (override {oid})")
 
 
 @main.command(name="split-story")
@@ -796,25 +773,18 @@ def split_story_cmd(
     Example:
       wirewatch split-story s3f2a9c 93b9112c 5ac7a235 --note "a different strike"
     """
+    from wirewatch.link.overrides import split_story
     from wirewatch.store import open_store
 
     settings = _settings(ctx, db=db)
     with open_store(settings.db) as store:
-        (story,) = _named_stories(store, (story_id,), settings.db)
-        chosen = []
-        for given in articles:
-            found = [a for a in story["articles"] if a.startswith(given)]
-            if len(found) != 1:
-                raise UsageError(
-                    f"{given}: not one article of story {story['id']} (see `wirewatch story {story['id']}`)"
-                )
-            chosen.append(found[0])
-        if set(chosen) == set(story["articles"]):
-            raise UsageError("that is every article of the story; name the ones to take out")
-        oid = store.add_story_override("split", chosen, note)
-        _relink(store, settings, _story_blocks(store, [story]))
-        new = store.story_of(chosen[0])
-    click.echo(f"split {len(chosen)} article(s) of {story['id']} into {new} (override {oid})")
+        if store.story(story_id) is None:
+            click.echo(
+                f"error: {story_id}: no such story in {settings.db} (see `wirewatch stories`)", err=True
+            )
+            sys.exit(1)
+        new, oid = split_story(store, settings, story_id, list(articles), note=note)
+    click.echo(f"split {len(articles)} article(s) of {story_id} into {new} (override {oid})")
 
 
 def _named_stories(store: Any, story_ids: tuple[str, ...], db: str) -> list[dict[str, Any]]:

@@ -203,7 +203,15 @@ def test_the_map_points_are_lean_geojson_with_the_events_filters(events_db: str)
     lon, lat = first["geometry"]["coordinates"]
     place = next(p for e in every for p in e["places"] if e["id"] == first["properties"]["event"])
     assert (lon, lat) == (place["lon"], place["lat"])  # longitude first
-    assert set(first["properties"]) == {"event", "type", "date", "article", "name", "geo_precision", "origins"}
+    assert set(first["properties"]) == {
+        "event",
+        "type",
+        "date",
+        "article",
+        "name",
+        "geo_precision",
+        "origins",
+    }
     assert first["properties"]["origins"] == 0  # not linked into a story yet
     mapped = {f["properties"]["event"] for f in points["features"]}
     with_coordinates = {e["id"] for e in every if any(p.get("lat") is not None for p in e["places"])}

@@ -29,7 +29,9 @@ from wirewatch.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-ARTIFACTS = Path(os.environ.get("WIREWATCH_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts")) / "browser"
+ARTIFACTS = (
+    Path(os.environ.get("WIREWATCH_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts")) / "browser"
+)
 VENDOR = Path(__file__).parents[2] / "src" / "wirewatch" / "serve" / "static" / "vendor" / "leaflet.js"
 # my own wording: a second report, two weeks earlier than the example, so that the timeline has a range
 SEPTEMBER = (
@@ -68,7 +70,9 @@ class Server:
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(Settings(db=db)), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            create_app(Settings(db=db)), host="127.0.0.1", port=self.port, log_level="warning"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -208,7 +212,11 @@ def test_clicking_a_marker_shows_its_source_chain(browser: Any, example_server: 
     # that popup, the next click opens it again
     browser.find_element(By.CSS_SELECTOR, f'#shown tr[data-event="{target}"]').click()
     marker = _wait(
-        lambda: [m for m in browser.find_elements(By.CSS_SELECTOR, f'.ev[data-event="{target}"]') if m.is_displayed()]
+        lambda: [
+            m
+            for m in browser.find_elements(By.CSS_SELECTOR, f'.ev[data-event="{target}"]')
+            if m.is_displayed()
+        ]
     )[0]
     _wait(lambda: browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup .chains"))
     marker.click()
@@ -234,20 +242,64 @@ def test_brushing_the_timeline_filters_the_map_and_the_list(browser: Any, exampl
     svg = browser.find_element(By.CSS_SELECTOR, "#timeline svg")
     width = svg.size["width"]
     # drag over the last fifth of the timeline: October only
-    ActionChains(browser).move_to_element_with_offset(svg, int(width * 0.3), 0).click_and_hold().move_by_offset(
-        int(width * 0.19), 0
-    ).release().perform()
+    ActionChains(browser).move_to_element_with_offset(
+        svg, int(width * 0.3), 0
+    ).click_and_hold().move_by_offset(int(width * 0.19), 0).release().perform()
     lo, hi = _wait(lambda: element.get_attribute("data-range")).split("..")
     assert days[0] < lo <= hi
     kept = [f for f in features if lo <= f["properties"]["date"] <= hi]
     assert 0 < len(kept) < len(features)
-    _wait(lambda: element.get_attribute("data-ready") == "1" and int(element.get_attribute("data-shown")) == len(kept))
+    _wait(
+        lambda: (
+            element.get_attribute("data-ready") == "1"
+            and int(element.get_attribute("data-shown")) == len(kept)
+        )
+    )
     assert _wait(lambda: _on_map(browser) == len(kept))
     rows = browser.find_elements(By.CSS_SELECTOR, "#shown tbody tr")
     assert {r.get_attribute("data-event") for r in rows} == {f["properties"]["event"] for f in kept}
     _shot(browser, "map-brushed")
     ActionChains(browser).double_click(svg).perform()
     _wait(lambda: int(element.get_attribute("data-shown")) == len(features))
+
+
+def test_the_source_graph_links_relays_and_lists_a_nodes_claims(browser: Any, example_server: Server) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{example_server.url}/sources")
+    node = _wait(lambda: browser.find_elements(By.CSS_SELECTOR, 'g.node[data-node="suspilne"]'))[0]
+    edges = browser.find_elements(By.CSS_SELECTOR, "svg.graph path.edge title")
+    assert any(
+        e.get_attribute("textContent").startswith("Ukrainian intelligence officials → Suspilne")
+        for e in edges
+    )
+    node.click()
+    claims = browser.find_element(By.ID, "claims")
+    _wait(lambda: CHAIN in claims.text)
+    _shot(browser, "sources")
+    assert browser.find_element(By.ID, "claims-title").text.startswith("Suspilne")
+
+
+def test_the_ingest_form_runs_in_the_background_and_links_the_article(
+    browser: Any, example_server: Server
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{example_server.url}/ingest")
+    form = browser.find_element(By.CSS_SELECTOR, "form.ingest")
+    form.find_element(By.NAME, "text").send_keys(
+        "Border guards said a drone crossed into Sumy region overnight and fell near a farm. Nobody was hurt."
+    )
+    form.find_element(By.NAME, "title").send_keys("A drone near Sumy")
+    form.find_element(By.NAME, "published").send_keys("2024-10-20")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    job = _wait(lambda: browser.find_elements(By.ID, "job"))[0]
+    _wait(lambda: job.get_attribute("data-status") == "done", timeout=60)
+    link = job.find_element(By.CSS_SELECTOR, "a.article")
+    assert link.is_displayed() and "(new)" in job.text
+    _shot(browser, "ingest")
+    link.click()
+    assert _wait(lambda: browser.find_element(By.TAG_NAME, "h1").text) == "A drone near Sumy"
 
 
 def test_a_correction_made_in_the_page_shows_in_the_csv_export(browser: Any, example_server: Server) -> None:
@@ -262,14 +314,18 @@ def test_a_correction_made_in_the_page_shows_in_the_csv_export(browser: Any, exa
     browser.get(f"{example_server.url}/articles/{target.split(':')[0]}")
     browser.find_element(By.CSS_SELECTOR, f'span[data-ids~="{target}"]').click()
     panel = browser.find_element(By.ID, "record")
-    form = _wait(lambda: panel.find_elements(By.CSS_SELECTOR, f'section[data-record="{target}"] form.correct'))[0]
+    form = _wait(
+        lambda: panel.find_elements(By.CSS_SELECTOR, f'section[data-record="{target}"] form.correct')
+    )[0]
     form.find_element(By.NAME, "why").send_keys("a duplicate of the first report")
     form.find_element(By.CSS_SELECTOR, 'button[data-action="reject"]').click()
     _wait(lambda: "saved" in form.find_element(By.CSS_SELECTOR, ".status").text)
     _shot(browser, "article-correction")
     assert exported() == before - {target}
     log = httpx.get(f"{example_server.url}/api/corrections", params={"target": target}).json()["items"]
-    assert [(c["action"], c["why"], c["who"]) for c in log] == [("reject", "a duplicate of the first report", "local")]
+    assert [(c["action"], c["why"], c["who"]) for c in log] == [
+        ("reject", "a duplicate of the first report", "local")
+    ]
 
 
 def test_hostile_article_content_is_shown_as_text_and_runs_nothing(
@@ -291,7 +347,9 @@ def test_hostile_article_content_is_shown_as_text_and_runs_nothing(
         assert browser.find_element(By.TAG_NAME, "h1").text == HOSTILE_TITLE
         text = browser.find_element(By.CSS_SELECTOR, "#article .text").text
         assert "<img src=x onerror=alert(1)>" in text and "<script>fetch('//evil.example')</script>" in text
-        assert not browser.find_elements(By.CSS_SELECTOR, "#article img, #article script, a[href^='javascript:']")
+        assert not browser.find_elements(
+            By.CSS_SELECTOR, "#article img, #article script, a[href^='javascript:']"
+        )
         browser.find_element(By.CSS_SELECTOR, "#article .text span.k-claim").click()
         _wait(lambda: "Officials" in browser.find_element(By.ID, "record").text)
         _shot(browser, "hostile-article")
@@ -302,7 +360,9 @@ def test_hostile_article_content_is_shown_as_text_and_runs_nothing(
             for m in browser.get_log("performance")
             if json.loads(m["message"])["message"]["method"] == "Network.requestWillBeSent"
         ]
-        assert requested and all(u.startswith(server.url) or u.startswith("data:") for u in requested), requested
+        assert requested and all(u.startswith(server.url) or u.startswith("data:") for u in requested), (
+            requested
+        )
         assert not any("evil.example" in u or u.startswith(server.url + "/x") for u in requested)
 
 

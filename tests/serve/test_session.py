@@ -75,7 +75,9 @@ def test_a_viewer_session_cannot_correct_or_ingest(db: str) -> None:  # noqa: F8
     c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "token": token})
     csrf = csrf_of(c.get("/").text)
     assert 'href="/ingest"' not in c.get("/").text
-    fix = c.post("/api/corrections", json={"target": "x:e0", "action": "reject"}, headers={"X-CSRF-Token": csrf})
+    fix = c.post(
+        "/api/corrections", json={"target": "x:e0", "action": "reject"}, headers={"X-CSRF-Token": csrf}
+    )
     assert fix.status_code == 403 and fix.json()["error"].startswith("this needs the analyst role")
     assert c.get("/ingest", follow_redirects=False).status_code == 403
 
@@ -176,12 +178,15 @@ def test_the_ingest_form_reports_a_bad_input_and_refuses_without_csrf(tmp_path: 
 
 
 def test_the_source_graph_follows_relays_to_outlets() -> None:
+    def row(claim: str, role: str, name: str, kind: str, outlet: str) -> dict[str, Any]:
+        return {"claim": claim, "role": role, "position": 0, "name": name, "kind": kind, "outlet": outlet}
+
     rows = [
-        {"claim": "a:c0", "role": "source", "position": 0, "name": "Officials", "kind": "government", "outlet": "Kyiv Post"},
-        {"claim": "a:c0", "role": "via", "position": 0, "name": "Suspilne", "kind": "outlet", "outlet": "Kyiv Post"},
-        {"claim": "b:c0", "role": "source", "position": 0, "name": "officials", "kind": "government", "outlet": "Meduza"},
-        {"claim": "b:c0", "role": "via", "position": 0, "name": "Suspilne", "kind": "outlet", "outlet": "Meduza"},
-        {"claim": "c:c1", "role": "source", "position": 0, "name": "Suspilne", "kind": "outlet", "outlet": "Suspilne"},
+        row("a:c0", "source", "Officials", "government", "Kyiv Post"),
+        row("a:c0", "via", "Suspilne", "outlet", "Kyiv Post"),
+        row("b:c0", "source", "officials", "government", "Meduza"),
+        row("b:c0", "via", "Suspilne", "outlet", "Meduza"),
+        row("c:c1", "source", "Suspilne", "outlet", "Suspilne"),
     ]  # fmt: skip
     graph = source_graph(rows)
     nodes = {n["id"]: n for n in graph["nodes"]}
@@ -190,6 +195,9 @@ def test_the_source_graph_follows_relays_to_outlets() -> None:
     assert nodes["kyiv post"]["depth"] == 2
     edges = {(e["from"], e["to"]): e["claims"] for e in graph["edges"]}
     assert edges == {("officials", "suspilne"): 2, ("suspilne", "kyiv post"): 1, ("suspilne", "meduza"): 1}
+    chained = source_graph([*rows, row("d:c0", "source", "Kyiv Post", "outlet", "Suspilne")])
+    depth = {n["id"]: n["depth"] for n in chained["nodes"]}
+    assert depth["officials"] == 0 and max(depth.values()) < len(depth)  # the Suspilne/Kyiv Post cycle stops
     top = source_graph(rows, limit=2)
     assert {n["id"] for n in top["nodes"]} == {"suspilne", "officials"}
     assert [(e["from"], e["to"]) for e in top["edges"]] == [("officials", "suspilne")]
@@ -217,7 +225,8 @@ def test_an_events_chains_run_from_source_through_relays_to_the_outlet() -> None
     }  # fmt: skip
     chains = event_chains({"claims": ["a:c0", "a:c1", "a:c9"]}, analysis)
     assert [c["chain"] for c in chains] == [
-        ["Intelligence officials", "Suspilne", "Kyiv Post"], ["(unattributed)", "Kyiv Post"]
+        ["Intelligence officials", "Suspilne", "Kyiv Post"],
+        ["(unattributed)", "Kyiv Post"],
     ]
     assert chains[0]["evidential"] == "reported" and chains[0]["strength"] == "possible"
 
@@ -229,3 +238,47 @@ def test_a_tile_server_is_allowed_by_the_pages_policy(db: str) -> None:  # noqa:
     page = c.get("/map")
     assert "img-src 'self' data: https://tiles.example.org;" in page.headers["content-security-policy"]
     assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in page.text
+
+
+def test_analysts_merge_and_split_stories_through_the_api_and_the_page(db: str) -> None:  # noqa: F811
+    with open_store(db) as store:
+        _, token = store.create_token("desk", "analyst")
+        stories = store.stories()
+    odesa = next(s for s in stories if "aaaa000000000001" in s["articles"])
+    wheat = next(s for s in stories if "aaaa000000000006" in s["articles"])
+    api = client(db)
+    auth = {"Authorization": f"Bearer {token}"}
+    pair = {"stories": [odesa["id"], wheat["id"]], "why": "one briefing"}
+    merged = api.post("/api/stories/merge", json=pair, headers=auth).json()
+    assert merged["ok"] is True
+    together = api.get(f"/api/stories/{merged['item']['story']}", headers=auth).json()["item"]
+    assert {"aaaa000000000001", "aaaa000000000006"} <= set(together["articles"])
+    missing = api.post("/api/stories/merge", json={"stories": [odesa["id"], "s000000000"]}, headers=auth)
+    assert missing.status_code == 404 and missing.json()["error"] == "no story s000000000"
+    # the page's split form, in a logged-in session, with its CSRF token
+    page = client(db)
+    page.post("/login", data={"csrf": csrf_of(page.get("/login").text), "token": token})
+    story_page = page.get(f"/stories/{together['id']}")
+    assert (
+        'action="/stories/' in story_page.text
+        and 'name="article" value="aaaa000000000006"' in story_page.text
+    )
+    csrf = csrf_of(story_page.text)
+    assert (
+        page.post(
+            f"/stories/{together['id']}/split", data={"csrf": "x", "article": "aaaa000000000006"}
+        ).status_code
+        == 403
+    )
+    form = {"csrf": csrf, "article": "aaaa000000000006", "why": "wheat"}
+    done = page.post(f"/stories/{together['id']}/split", data=form, follow_redirects=False)
+    assert done.status_code == 303
+    alone = page.get(f"/api{done.headers['location']}").json()["item"]
+    assert alone["articles"] == ["aaaa000000000006"]
+    every = page.post(f"/stories/{odesa['id']}/split", data={"csrf": csrf, "article": odesa["articles"]})
+    assert every.status_code == 400 and "every article" in every.text
+    log = api.get("/api/story-overrides", headers=auth).json()["items"]
+    assert [(o["kind"], o["note"], o["who"]) for o in log] == [
+        ("merge", "one briefing", "desk"),
+        ("split", "wheat", "desk"),
+    ]

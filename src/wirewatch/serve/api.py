@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 
 from wirewatch.corrections import anchor_of, check, corrected, kind_of
 from wirewatch.errors import UsageError, WirewatchError
+from wirewatch.serve.filters import ListFilters
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
 
@@ -51,6 +52,20 @@ class Correction(BaseModel):
     )
     value: str | None = Field(default=None, description="The new type, the day YYYY-MM-DD, or a GeoNames id.")
     why: str | None = Field(default=None, description="Why (kept in the audit log).")
+
+
+class StoryMerge(BaseModel):
+    """Stories of one week that are one story (an analyst's decision, kept for every later link)."""
+
+    stories: list[str] = Field(min_length=2, description="Two or more story ids (or unique prefixes).")
+    why: str | None = None
+
+
+class StorySplit(BaseModel):
+    """Articles that are a story of their own (an analyst's decision, kept for every later link)."""
+
+    articles: list[str] = Field(min_length=1, description="Article ids (or unique prefixes) of the story.")
+    why: str | None = None
 
 
 class IngestText(BaseModel):
@@ -158,7 +173,9 @@ def create_app(
         elif public_read_only:
             role = "viewer"
         if role is None:
-            raise HTTPException(401, "a token is needed: Authorization: Bearer TOKEN (wirewatch token create)")
+            raise HTTPException(
+                401, "a token is needed: Authorization: Bearer TOKEN (wirewatch token create)"
+            )
         request.state.role, request.state.who = role, who
         return role
 
@@ -184,8 +201,10 @@ def create_app(
 
         header = request.headers.get("authorization", "")
         session = str(request.session.get("token_id") or "")
-        who = header or (f"session {session}" if session else None) or (
-            request.client.host if request.client else "?"
+        who = (
+            header
+            or (f"session {session}" if session else None)
+            or (request.client.host if request.client else "?")
         )
         now = time.monotonic()
         times = [t for t in recent.get(who, []) if now - t < 60.0]
@@ -194,31 +213,31 @@ def create_app(
         times.append(now)
         recent[who] = times
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    def error(request: Request, status: int, message: str) -> Response:
+        """The API's envelope, or for a page a short HTML page (a 401 there goes to the login form)."""
         if not request.url.path.startswith(("/api/", "/docs", "/openapi", "/static/")):
             from wirewatch.serve.web import page_error
 
-            return page_error(request, exc.status_code, str(exc.detail))
-        return JSONResponse(
-            {"ok": False, "error": str(exc.detail), "status": exc.status_code}, exc.status_code
-        )
+            return page_error(request, status, message)
+        return JSONResponse({"ok": False, "error": message, "status": status}, status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "body"))
-        return JSONResponse(
-            {"ok": False, "error": f"{where}: {first.get('msg', 'invalid')}", "status": 422}, 422
-        )
+        return error(request, 422, f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(UsageError)
-    async def usage_error(_: Request, exc: UsageError) -> JSONResponse:
-        return JSONResponse({"ok": False, "error": str(exc), "status": 400}, 400)
+    async def usage_error(request: Request, exc: UsageError) -> Response:
+        return error(request, 400, str(exc))
 
     @app.exception_handler(WirewatchError)
-    async def wirewatch_error(_: Request, exc: WirewatchError) -> JSONResponse:
-        return JSONResponse({"ok": False, "error": str(exc), "status": 500}, 500)
+    async def wirewatch_error(request: Request, exc: WirewatchError) -> Response:
+        return error(request, 500, str(exc))
 
     def page(fetch: Callable[[int], list[dict[str, Any]]], limit: int, cursor: str | None) -> dict[str, Any]:
         offset = _cursor(cursor)
@@ -231,13 +250,13 @@ def create_app(
 
     @app.get("/api/articles", dependencies=[reader], summary="Articles, with full-text search")
     def articles(
-        q: str | None = Query(None, description="Full-text query over title and text."),
+        f: ListFilters = Depends(),
         status: str | None = Query(None, description="ok | failed | skipped"),
         limit: int = Limit,
         cursor: str | None = Cursor,
         s: Store = Depends(store),
     ) -> dict[str, Any]:
-        return page(lambda n: s.articles(search=q, status=status, limit=n), limit, cursor)
+        return page(lambda n: s.articles(**f.kwargs(), status=status, limit=n), limit, cursor)
 
     @app.get("/api/articles/{article_id}", dependencies=[reader], summary="One article's whole Analysis")
     def article(article_id: str, s: Store = Depends(store)) -> dict[str, Any]:
@@ -248,7 +267,7 @@ def create_app(
 
     @app.get("/api/claims", dependencies=[reader], summary="Claims: who said what, how sure")
     def claims(
-        source: str | None = Query(None, description="A source or relay name (substring, any case)."),
+        f: ListFilters = Depends(),
         kind: str | None = Query(None, description="statement | denial | no_comment, or a source kind."),
         evidential: str | None = Query(None, description="asserted | reported | alleged | speculated"),
         denied: bool = Query(False, description="Only claims a stored denial rejects."),
@@ -261,7 +280,7 @@ def create_app(
             lambda n: corrected(
                 s,
                 s.claims(
-                    source=source, kind=kind, evidential=evidential, denied=denied, article=article, limit=n
+                    **f.kwargs(), kind=kind, evidential=evidential, denied=denied, article=article, limit=n
                 ),
             ),
             limit,
@@ -270,19 +289,14 @@ def create_app(
 
     @app.get("/api/events", dependencies=[reader], summary="Events: what happened, who, when, where")
     def events(
-        type: str | None = Query(None, description="A PLOVER type (ASSAULT, PROTEST, ...)."),
-        country: str | None = Query(None, description="An actor's or a place's ISO code."),
-        since: str | None = Query(None, description="YYYY-MM-DD, inclusive."),
-        until: str | None = Query(None, description="YYYY-MM-DD, inclusive."),
+        f: ListFilters = Depends(),
         article: str | None = None,
         limit: int = Limit,
         cursor: str | None = Cursor,
         s: Store = Depends(store),
     ) -> dict[str, Any]:
         return page(
-            lambda n: corrected(
-                s, s.events(type=type, country=country, since=since, until=until, article=article, limit=n)
-            ),
+            lambda n: corrected(s, s.events(**f.kwargs(), article=article, limit=n)),
             limit,
             cursor,
         )
@@ -293,12 +307,15 @@ def create_app(
         for e in corrected(s, s.events(article=article_id)) if s.article(article_id) is not None else []:
             if e.get("id") == event_id:
                 analysis = s.analysis(article_id)
-                return {"ok": True, "item": {**e, "chains": event_chains(e, analysis.to_dict() if analysis else {})}}
+                return {
+                    "ok": True,
+                    "item": {**e, "chains": event_chains(e, analysis.to_dict() if analysis else {})},
+                }
         raise HTTPException(404, f"no event {event_id}")
 
     @app.get("/api/places", dependencies=[reader], summary="Places: one per mention, resolved offline")
     def places(
-        country: str | None = None,
+        f: ListFilters = Depends(),
         level: str | None = Query(None, description="populated | admin1 | admin2 | country | ..."),
         article: str | None = None,
         limit: int = Limit,
@@ -306,28 +323,60 @@ def create_app(
         s: Store = Depends(store),
     ) -> dict[str, Any]:
         return page(
-            lambda n: corrected(s, s.places(country=country, level=level, article=article, limit=n)),
+            lambda n: corrected(s, s.places(**f.kwargs(), level=level, article=article, limit=n)),
             limit,
             cursor,
         )
 
     @app.get("/api/stories", dependencies=[reader], summary="Stories across outlets")
     def stories(
-        since: str | None = None,
-        until: str | None = None,
-        min_origins: int | None = Query(None, ge=0, description="At least N independent origins."),
+        f: ListFilters = Depends(),
         contested: bool | None = None,
         limit: int = Limit,
         cursor: str | None = Cursor,
         s: Store = Depends(store),
     ) -> dict[str, Any]:
         return page(
-            lambda n: s.stories(
-                since=since, until=until, min_origins=min_origins, contested=contested, limit=n
-            ),
+            lambda n: s.stories(**f.kwargs(), contested=contested, limit=n),
             limit,
             cursor,
         )
+
+    @app.post(
+        "/api/stories/merge", dependencies=[analyst, writer], summary="Merge stories of one week (analysts)"
+    )
+    def merge(body: StoryMerge, request: Request, s: Store = Depends(store)) -> dict[str, Any]:
+        from wirewatch.link.overrides import merge_stories
+
+        for sid in body.stories:
+            if s.story(sid) is None:
+                raise HTTPException(404, f"no story {sid}")
+        merged, oid = merge_stories(
+            s, settings, body.stories, note=body.why, who=getattr(request.state, "who", "local")
+        )
+        return {"ok": True, "item": {"story": merged, "override": oid}}
+
+    @app.post(
+        "/api/stories/{story_id}/split",
+        dependencies=[analyst, writer],
+        summary="Take articles out of a story (analysts)",
+    )
+    def split(story_id: str, body: StorySplit, request: Request, s: Store = Depends(store)) -> dict[str, Any]:
+        from wirewatch.link.overrides import split_story
+
+        if s.story(story_id) is None:
+            raise HTTPException(404, f"no story {story_id}")
+        new, oid = split_story(
+            s, settings, story_id, body.articles, note=body.why, who=getattr(request.state, "who", "local")
+        )
+        return {"ok": True, "item": {"story": new, "override": oid}}
+
+    @app.get("/api/story-overrides", dependencies=[reader], summary="Analysts' story merges and splits")
+    def story_overrides(
+        limit: int = Limit, cursor: str | None = Cursor, s: Store = Depends(store)
+    ) -> dict[str, Any]:
+        """The audit log of story decisions (who, when, why), oldest first."""
+        return page(lambda n: s.story_overrides()[:n], limit, cursor)
 
     @app.get("/api/stories/{story_id}", dependencies=[reader], summary="One story")
     def story(story_id: str, s: Store = Depends(store)) -> dict[str, Any]:
@@ -347,16 +396,13 @@ def create_app(
 
     @app.get("/api/map", dependencies=[reader], summary="The map's points as GeoJSON (the events' filters)")
     def map_points(
-        type: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        f: ListFilters = Depends(),
         limit: int = Query(10_000, ge=1, le=100_000, description="At most this many points."),
         s: Store = Depends(store),
     ) -> Response:
         """One Point per event and place with coordinates (RFC 7946: longitude first), with the event's id,
         type, date, article and place name: what a map draws, without the records."""
-        points = s.event_points(type=type, country=country, since=since, until=until, limit=limit)
+        points = s.event_points(**f.kwargs(), limit=limit)
         origins = s.article_origins({p["article"] for p in points}) if points else {}
         fixes = (
             s.corrections(targets={p["event"] for p in points} | {p["place"] for p in points})
@@ -404,10 +450,7 @@ def create_app(
     @app.get("/api/export", dependencies=[reader], summary="Events as ACLED CSV, GeoJSON or JSONL")
     def export(
         format: str = Query("csv", pattern="^(csv|geojson|jsonl)$", description="csv | geojson | jsonl"),
-        type: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        f: ListFilters = Depends(),
         article: str | None = None,
         s: Store = Depends(store),
     ) -> Response:
@@ -416,7 +459,7 @@ def create_app(
         from wirewatch.export.geojson import event_feature_collection
         from wirewatch.export.jsonl import analyses_jsonl
 
-        rows = corrected(s, s.events(type=type, country=country, since=since, until=until, article=article))
+        rows = corrected(s, s.events(**f.kwargs(), article=article))
         if format == "geojson":
             body = json.dumps(event_feature_collection(rows), ensure_ascii=False)
             return Response(body, media_type="application/geo+json", headers=_attachment("events.geojson"))

@@ -25,17 +25,19 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
+from wirewatch.corrections import corrected
+from wirewatch.errors import UsageError
 from wirewatch.serve.jobs import IngestJobs
 from wirewatch.serve.session import check_csrf, csrf_token, safe_next
 from wirewatch.settings import Settings
-from wirewatch.store.base import EVENT_TYPES, Store
+from wirewatch.store.base import EVENT_TYPES, EVIDENTIALS, SOURCE_KINDS, Store
 
 __all__ = ["CSP", "highlight", "mount_web", "page_error", "source_graph"]
 
 HERE = Path(__file__).parent
 _CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 CSP = _CSP.format(tiles="")
 """The pages' Content-Security-Policy offline; a ``map_tiles`` server adds its origin to ``img-src``."""
@@ -58,8 +60,8 @@ def _tile_origin(url: str) -> str:
 def source_graph(rows: list[dict[str, Any]], limit: int = GRAPH_NODES) -> dict[str, Any]:
     """Who cites whom: from claim-source rows (``claim``, ``role``, ``position``, ``name``, ``kind``,
     ``outlet``) the nodes (sources, relays and outlets, with how many claims pass through each and their
-    depth: 0 for a first source, one more per relay) and the weighted edges ``source → relay → ... →
-    outlet``. Keeps the ``limit`` busiest nodes and the edges between them."""
+    depth: the longest relay path into them, 0 for one that relays nobody) and the weighted edges
+    ``source → relay → ... → outlet``. Keeps the ``limit`` busiest nodes and the edges between them."""
     chains: dict[str, dict[str, Any]] = {}
     for r in rows:
         c = chains.setdefault(str(r["claim"]), {"source": [], "via": [], "outlet": r.get("outlet")})
@@ -68,24 +70,35 @@ def source_graph(rows: list[dict[str, Any]], limit: int = GRAPH_NODES) -> dict[s
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str], int] = {}
 
-    def node(name: str, kind: str | None, depth: int) -> str:
+    def node(name: str, kind: str | None) -> str:
         key = name.casefold()
-        n = nodes.setdefault(key, {"id": key, "name": name, "kind": kind, "claims": 0, "depth": depth})
+        n = nodes.setdefault(key, {"id": key, "name": name, "kind": kind, "claims": 0, "depth": 0})
         n["claims"] += 1
-        n["depth"] = max(n["depth"], depth)
         return key
 
     for c in chains.values():
-        firsts = [node(name, kind, 0) for _, name, kind in sorted(c["source"])]
-        hops = [node(name, kind, d + 1) for d, (_, name, kind) in enumerate(sorted(c["via"]))]
+        firsts = [node(name, kind) for _, name, kind in sorted(c["source"])]
+        hops = [node(name, kind) for _, name, kind in sorted(c["via"])]
         if c["outlet"] and str(c["outlet"]).casefold() not in {*firsts, *hops}:
-            hops.append(node(str(c["outlet"]), "outlet", len(hops) + 1))
+            hops.append(node(str(c["outlet"]), "outlet"))
         for a in firsts:
             prev = a
             for b in hops:
                 if b != prev:
                     edges[(prev, b)] = edges.get((prev, b), 0) + 1
                 prev = b
+    # columns by the longest relay path into each node, so that every edge points rightwards (a cycle, where
+    # two sources cite each other, stops growing after as many rounds as there are nodes)
+    depth = dict.fromkeys(nodes, 0)
+    for _ in range(len(nodes)):
+        grew = False
+        for a, b in edges:
+            if depth[b] < depth[a] + 1 < len(nodes):
+                depth[b], grew = depth[a] + 1, True
+        if not grew:
+            break
+    for key, n in nodes.items():
+        n["depth"] = depth[key]
     keep = {n["id"] for n in sorted(nodes.values(), key=lambda n: (-n["claims"], n["id"]))[:limit]}
     return {
         "nodes": [n for n in nodes.values() if n["id"] in keep],
@@ -97,6 +110,35 @@ def source_graph(rows: list[dict[str, Any]], limit: int = GRAPH_NODES) -> dict[s
     }
 
 
+def _choices() -> dict[str, Any]:
+    return {"types": EVENT_TYPES, "source_kinds": SOURCE_KINDS, "certainties": EVIDENTIALS}
+
+
+_FILTERS = (
+    "since",
+    "until",
+    "type",
+    "country",
+    "admin1",
+    "source",
+    "source_kind",
+    "certainty",
+    "min_origins",
+)
+
+
+def _form_filters(request: Request) -> dict[str, Any]:
+    """The shared filters a page's GET form sent, without the fields left empty (``q`` is the search)."""
+    given: dict[str, Any] = {k: v.strip() for k in _FILTERS if (v := request.query_params.get(k, "")).strip()}
+    if "min_origins" in given:
+        if not given["min_origins"].isdigit():
+            raise UsageError(f"origins must be a whole number, not {given['min_origins']!r}")
+        given["min_origins"] = int(given["min_origins"])
+    if request.query_params.get("q", "").strip():
+        given["search"] = request.query_params["q"].strip()
+    return given
+
+
 def page_error(request: Request, status: int, message: str) -> Response:
     """A page's error: a 401 goes to the login page, anything else is a short page saying what went wrong."""
     from html import escape
@@ -105,10 +147,13 @@ def page_error(request: Request, status: int, message: str) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", 303)
     body = (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{status} · wirewatch</title>"
-        f'<link rel="stylesheet" href="/static/app.css"></head><body><header><a href="/">wirewatch</a></header>'
+        '<link rel="stylesheet" href="/static/app.css"></head>'
+        '<body><header><a href="/">wirewatch</a></header>'
         f"<main><h1>{status}</h1><p>{escape(message)}</p></main></body></html>"
     )
     return HTMLResponse(body, status)
+
+
 _KINDS = ("claim", "source", "place", "event")
 
 
@@ -178,13 +223,11 @@ def mount_web(
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    page = {"response_class": HTMLResponse, "include_in_schema": False}
-
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response(status_code=204)
 
-    @app.get("/", dependencies=[reader], **page)
+    @app.get("/", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, s: Store = Depends(store)) -> HTMLResponse:
         return templates.TemplateResponse(
             request,
@@ -192,7 +235,9 @@ def mount_web(
             {"stories": s.stories(limit=20), "articles": s.articles(status="ok", limit=30)},
         )
 
-    @app.get("/articles/{article_id}", dependencies=[reader], **page)
+    @app.get(
+        "/articles/{article_id}", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False
+    )
     def article_page(request: Request, article_id: str, s: Store = Depends(store)) -> HTMLResponse:
         found = s.analysis(article_id)
         if found is None:
@@ -202,7 +247,9 @@ def mount_web(
             request, "article.html", {"a": analysis, "pieces": highlight(analysis), "kinds": _KINDS}
         )
 
-    @app.get("/stories/{story_id}", dependencies=[reader], **page)
+    @app.get(
+        "/stories/{story_id}", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False
+    )
     def story_page(request: Request, story_id: str, s: Store = Depends(store)) -> HTMLResponse:
         story = s.story(story_id)
         if story is None:
@@ -214,37 +261,84 @@ def mount_web(
             request, "story.html", {"s": story, "arts": arts, "claims": claims, "copies": copies}
         )
 
-    @app.get("/events", dependencies=[reader], **page)
-    def events_page(
+    @app.post(
+        "/stories/{story_id}/merge",
+        dependencies=[analyst],
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    def merge_form(
         request: Request,
-        type: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        story_id: str,
+        csrf: str = Form(""),
+        other: str = Form(""),
+        why: str = Form(""),
         s: Store = Depends(store),
-    ) -> HTMLResponse:
-        rows = s.events(
-            type=type or None, country=country or None, since=since or None, until=until or None, limit=500
-        )
-        return templates.TemplateResponse(request, "events.html", {"events": rows, "q": request.query_params})
+    ) -> Response:
+        from wirewatch.link.overrides import merge_stories
 
-    @app.get("/map", dependencies=[reader], **page)
+        check_csrf(request, csrf)
+        others = other.replace(",", " ").split()
+        for sid in [story_id, *others]:
+            if s.story(sid) is None:
+                raise HTTPException(404, f"no story {sid}")
+        merged, _ = merge_stories(
+            s,
+            settings,
+            [story_id, *others],
+            note=why.strip() or None,
+            who=getattr(request.state, "who", "local"),
+        )
+        return RedirectResponse(f"/stories/{merged}", 303)
+
+    @app.post(
+        "/stories/{story_id}/split",
+        dependencies=[analyst],
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    async def split_form(request: Request, story_id: str, s: Store = Depends(store)) -> Response:
+        from wirewatch.link.overrides import split_story
+
+        form = await request.form()
+        check_csrf(request, str(form.get("csrf") or ""))
+        if s.story(story_id) is None:
+            raise HTTPException(404, f"no story {story_id}")
+        chosen = [str(a) for a in form.getlist("article")]
+        new, _ = split_story(
+            s, settings, story_id, chosen, note=str(form.get("why") or "").strip() or None,
+            who=getattr(request.state, "who", "local"),
+        )  # fmt: skip
+        return RedirectResponse(f"/stories/{new}", 303)
+
+    @app.get("/events", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, s: Store = Depends(store)) -> HTMLResponse:
+        """The events with the shared filters of the form (empty fields are no filter); a bad value is said
+        on the page, which then lists nothing."""
+        error = None
+        try:
+            rows = corrected(s, s.events(**_form_filters(request), limit=500))
+        except UsageError as e:
+            rows, error = [], str(e)
+        return templates.TemplateResponse(
+            request, "events.html", {"events": rows, "q": request.query_params, "error": error, **_choices()}
+        )
+
+    @app.get("/map", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request) -> HTMLResponse:
         vendor = (HERE / "static" / "vendor" / "leaflet.js").is_file()
         return templates.TemplateResponse(
             request,
             "map.html",
-            {"q": request.query_params, "types": EVENT_TYPES, "tiles": settings.map_tiles, "vendor": vendor},
+            {"q": request.query_params, "tiles": settings.map_tiles, "vendor": vendor, **_choices()},
         )
 
-    @app.get("/sources", dependencies=[reader], **page)
+    @app.get("/sources", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False)
     def sources_page(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "sources.html", {})
 
     @app.get("/api/graph", dependencies=[reader], summary="Who cites whom: sources, relays, outlets")
-    def graph(
-        limit: int = GRAPH_NODES, s: Store = Depends(store)
-    ) -> dict[str, Any]:
+    def graph(limit: int = GRAPH_NODES, s: Store = Depends(store)) -> dict[str, Any]:
         """Nodes are sources, relays and outlets (with how many claims pass through each, and their depth in
         the chain); an edge ``a → b`` says ``b`` passed on what ``a`` said, weighted by the claims it
         carried. The ``limit`` busiest nodes (1–500)."""
@@ -252,11 +346,11 @@ def mount_web(
             raise HTTPException(422, "limit: must be between 1 and 500")
         return {"ok": True, "item": source_graph(s.claim_chains(), limit)}
 
-    @app.get("/ingest", dependencies=[analyst], **page)
+    @app.get("/ingest", dependencies=[analyst], response_class=HTMLResponse, include_in_schema=False)
     def ingest_page(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "ingest.html", {"job": None})
 
-    @app.post("/ingest", dependencies=[analyst], **page)
+    @app.post("/ingest", dependencies=[analyst], response_class=HTMLResponse, include_in_schema=False)
     async def ingest_form(
         request: Request,
         csrf: str = Form(""),
@@ -289,7 +383,7 @@ def mount_web(
         )  # fmt: skip
         return RedirectResponse(f"/ingest/{job.id}", 303)
 
-    @app.get("/ingest/{job_id}", dependencies=[analyst], **page)
+    @app.get("/ingest/{job_id}", dependencies=[analyst], response_class=HTMLResponse, include_in_schema=False)
     def ingest_job_page(request: Request, job_id: str) -> HTMLResponse:
         job = jobs.get(job_id)
         if job is None:
@@ -303,11 +397,11 @@ def mount_web(
             raise HTTPException(404, f"no ingest job {job_id}")
         return {"ok": True, "item": job.to_dict()}
 
-    @app.get("/login", **page)
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_page(request: Request, next: str = "/") -> HTMLResponse:
         return templates.TemplateResponse(request, "login.html", {"next": safe_next(next), "error": None})
 
-    @app.post("/login", **page)
+    @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
     def login(
         request: Request,
         csrf: str = Form(""),
@@ -326,9 +420,8 @@ def mount_web(
         csrf_token(request)  # a new session, a new CSRF token
         return RedirectResponse(safe_next(next), 303)
 
-    @app.post("/logout", **page)
+    @app.post("/logout", response_class=HTMLResponse, include_in_schema=False)
     def logout(request: Request, csrf: str = Form("")) -> Response:
         check_csrf(request, csrf)
         request.session.clear()
         return RedirectResponse("/login", 303)
-

@@ -36,10 +36,12 @@ __all__ = [
     "SOURCE_KINDS",
     "EventFilters",
     "SaveResult",
+    "SharedFilters",
     "Store",
     "check_claim_filters",
     "check_event_filters",
     "check_place_filters",
+    "check_shared_filters",
     "dumps_json",
     "failure_article_id",
     "utc_now",
@@ -225,6 +227,76 @@ def check_event_filters(
     return EventFilters(type=kind, country=code, since=first, until=last)
 
 
+@dataclass(frozen=True, slots=True)
+class SharedFilters:
+    """The filters every list takes (issue 8; docs/api.md says at which level each applies), checked and
+    normalised by :func:`check_shared_filters`: dates as given (``YYYY-MM-DD``), ``type`` and ``country``
+    upper-cased, ``certainty`` lower-cased, a blank ``admin1``, ``source`` or ``search`` ``None``."""
+
+    since: str | None = None
+    until: str | None = None
+    type: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    source: str | None = None
+    source_kind: str | None = None
+    certainty: str | None = None
+    min_origins: int | None = None
+    search: str | None = None
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else (value.strip() or None)
+
+
+def check_shared_filters(
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    type: str | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    source: str | None = None,
+    source_kind: str | None = None,
+    certainty: str | None = None,
+    min_origins: int | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+) -> SharedFilters:
+    """Raise :class:`~wirewatch.errors.UsageError` for a shared filter no list takes, so a command or route
+    can check before it opens a database; return the filters normalised (:class:`SharedFilters`).
+
+    ``since`` / ``until`` as :func:`check_event_filters` (real dates ``YYYY-MM-DD``, ``since`` not after
+    ``until``); ``type`` one of :data:`EVENT_TYPES`, any case; ``country`` a two-letter ISO 3166 code, any
+    case; ``source_kind`` one of :data:`SOURCE_KINDS`; ``certainty`` one of :data:`EVIDENTIALS`, any case;
+    ``min_origins`` and ``limit`` whole numbers ≥ 0; ``admin1``, ``source`` and ``search`` any text.
+    """
+    checked = check_event_filters(type=type, country=country, since=since, until=until, limit=limit)
+    if source_kind is not None and source_kind not in SOURCE_KINDS:
+        raise UsageError(f"source kind must be one of {', '.join(SOURCE_KINDS)}, not {source_kind!r}")
+    evidential = None
+    if certainty is not None:
+        evidential = certainty.strip().lower()
+        if evidential not in EVIDENTIALS:
+            raise UsageError(f"certainty must be one of {', '.join(EVIDENTIALS)}, not {certainty!r}")
+    if min_origins is not None and (
+        isinstance(min_origins, bool) or not isinstance(min_origins, int) or min_origins < 0
+    ):
+        raise UsageError(f"min-origins must be a whole number ≥ 0, not {min_origins!r}")
+    return SharedFilters(
+        since=checked.since,
+        until=checked.until,
+        type=checked.type,
+        country=checked.country,
+        admin1=_text(admin1),
+        source=_text(source),
+        source_kind=source_kind,
+        certainty=evidential,
+        min_origins=min_origins,
+        search=_text(search),
+    )
+
+
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with microseconds, e.g. ``2024-06-01T12:00:00.000000Z``.
 
@@ -305,11 +377,35 @@ class Store(ABC):
 
     @abstractmethod
     def articles(
-        self, *, search: str | None = None, status: str | None = None, limit: int | None = None
+        self,
+        *,
+        search: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        type: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Article summaries (:data:`ARTICLE_FIELDS`), ordered by ``ingested_at`` then ``id``.
 
         ``search`` is a full-text query over title and text; ``status`` one of :data:`ARTICLE_STATUSES`.
+
+        The shared filters (issue 8; see :func:`check_shared_filters`, and docs/api.md for the level each
+        applies at) keep a record whose article matches: ``since`` / ``until`` its publication day
+        (inclusive; an undated article is left out when either is given); ``type`` it has an event of that
+        PLOVER type; ``country`` it has a place in that country or an event actor from it; ``admin1`` it has
+        a place in that first-level division (its name, ignoring case); ``source`` it has a claim with a
+        source or relay whose name contains it, ignoring case; ``source_kind`` a claim with a source or relay
+        of that kind; ``certainty`` a claim with that evidential; ``min_origins`` its story has at least that
+        many independent origins (an article in no story has 0); ``search`` a full-text query over its
+        title and text (FTS5 syntax; a query FTS5 refuses is searched as quoted words).
+        A bad filter is a :class:`~wirewatch.errors.UsageError`. Filters combine (AND).
         """
 
     @abstractmethod
@@ -332,6 +428,15 @@ class Store(ABC):
         evidential: str | None = None,
         denied: bool = False,
         article: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        type: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored claims: each the full ``Claim`` dict with ``"article"`` (its article id) added, ordered by
@@ -342,7 +447,13 @@ class Store(ABC):
         (:data:`SOURCE_KINDS`: a claim with a source of that kind; relays don't count); ``evidential`` one of
         :data:`EVIDENTIALS`; ``denied`` keeps claims that a stored denial's ``denies`` points at;
         ``article`` an article id or unique prefix. A bad ``kind``, ``evidential`` or ``limit`` is a
-        :class:`~wirewatch.errors.UsageError` (see :func:`check_claim_filters`). All filters combine (AND).
+        :class:`~wirewatch.errors.UsageError` (see :func:`check_claim_filters`).
+
+        The shared filters (:func:`check_shared_filters`): ``source`` as above; ``source_kind`` keeps claims
+        with a source or relay of that kind; ``certainty`` is ``evidential`` again; ``type`` keeps claims
+        that hold an event of that type (the event's ``claims`` names them); ``since``, ``until``,
+        ``country``, ``admin1``, ``min_origins`` and ``search`` are on the claim's article, as in
+        :meth:`articles`. All filters combine (AND).
         """
 
     @abstractmethod
@@ -353,6 +464,15 @@ class Store(ABC):
         level: str | None = None,
         article: str | None = None,
         resolved: bool | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        type: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored places: each the full ``Place`` dict with ``"article"`` (its article id) added, ordered by
@@ -361,8 +481,12 @@ class Store(ABC):
         ``country`` an ISO 3166 alpha-2 code, any case (``ua`` = ``UA``); ``level`` one of
         :data:`PLACE_LEVELS`; ``article`` an article id or unique prefix; ``resolved`` ``True`` keeps the
         places with coordinates, ``False`` those without (``None``: both). A bad ``country``, ``level`` or
-        ``limit`` is a :class:`~wirewatch.errors.UsageError` (see :func:`check_place_filters`). Filters
-        combine (AND).
+        ``limit`` is a :class:`~wirewatch.errors.UsageError` (see :func:`check_place_filters`).
+
+        The shared filters (:func:`check_shared_filters`): ``country`` as above; ``admin1`` keeps places in
+        that first-level division (its name, ignoring case); ``since``, ``until``, ``type``, ``source``,
+        ``source_kind``, ``certainty``, ``min_origins`` and ``search`` are on the place's article, as in
+        :meth:`articles`. Filters combine (AND).
         """
 
     @abstractmethod
@@ -374,6 +498,12 @@ class Store(ABC):
         since: str | None = None,
         until: str | None = None,
         article: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored events: each the full ``Event`` dict with ``"article"`` (its article id) and ``"places"``
@@ -385,7 +515,12 @@ class Store(ABC):
         case, matching an actor's country or a linked place's country; ``since`` / ``until`` ``YYYY-MM-DD``,
         inclusive, on the event date (``when.start``, else ``when.end``; an event with neither is left out
         when either is given); ``article`` an article id or unique prefix. A bad filter is a
-        :class:`~wirewatch.errors.UsageError` (see :func:`check_event_filters`). Filters combine (AND).
+        :class:`~wirewatch.errors.UsageError` (see :func:`check_shared_filters`).
+
+        The other shared filters: ``admin1`` keeps events with a linked place (``where``) in that first-level
+        division (its name, ignoring case); ``certainty`` events held by a claim (the event's ``claims``)
+        with that evidential; ``source``, ``source_kind``, ``min_origins`` and ``search`` are on the event's
+        article, as in :meth:`articles`. Filters combine (AND).
         """
 
     @abstractmethod
@@ -401,13 +536,16 @@ class Store(ABC):
         ``copies`` are ``(article, canonical, jaccard, containment)``."""
 
     @abstractmethod
-    def add_story_override(self, kind: str, articles: list[str], note: str | None = None) -> int:
+    def add_story_override(
+        self, kind: str, articles: list[str], note: str | None = None, *, who: str = "local"
+    ) -> int:
         """Record an analyst's ``merge`` (these articles belong together) or ``split`` (these articles are a
-        story of their own); returns its id. The link stage applies every override after clustering."""
+        story of their own), by ``who``; returns its id. The link stage applies every override after
+        clustering."""
 
     @abstractmethod
     def story_overrides(self) -> list[dict[str, Any]]:
-        """Every override, oldest first: ``id``, ``kind``, ``articles``, ``created_at``, ``note``."""
+        """Every override, oldest first: ``id``, ``kind``, ``articles``, ``created_at``, ``note``, ``who``."""
 
     @abstractmethod
     def event_points(
@@ -417,11 +555,19 @@ class Store(ABC):
         country: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """The map's points: one per event and place with coordinates, ``event``, ``article``, ``type``,
         ``date`` (``when.start``, else ``when.end``), ``place``, ``name``, ``lat``, ``lon``,
-        ``geo_precision``; filters as :meth:`events`. No record is decoded: this is the map's fast path."""
+        ``geo_precision``; filters as :meth:`events`, except that ``country`` and ``admin1`` are on the
+        point's own place (``country`` also on the event's actors). No record is decoded: this is the map's
+        fast path."""
 
     @abstractmethod
     def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
@@ -489,10 +635,21 @@ class Store(ABC):
         until: str | None = None,
         min_origins: int | None = None,
         contested: bool | None = None,
+        type: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Story records, newest first (by ``last_seen``, undated last). ``since`` / ``until`` (inclusive,
-        YYYY-MM-DD) are on ``last_seen`` and ``first_seen``; ``min_origins`` on ``independent_origins``."""
+        YYYY-MM-DD) are on ``last_seen`` and ``first_seen`` (the story overlaps the window);
+        ``min_origins`` on ``independent_origins``. The other shared filters (``type``, ``country``,
+        ``admin1``, ``source``, ``source_kind``, ``certainty``, ``search``) keep a story with an article that
+        passes them all, each as in :meth:`articles`. A bad filter is a
+        :class:`~wirewatch.errors.UsageError`. Filters combine (AND)."""
 
     @abstractmethod
     def story(self, story_id: str) -> dict[str, Any] | None:

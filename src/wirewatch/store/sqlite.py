@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -25,10 +25,11 @@ from wirewatch.store.base import (
     CLAIM_KINDS,
     TOKEN_ROLES,
     SaveResult,
+    SharedFilters,
     Store,
     check_claim_filters,
-    check_event_filters,
     check_place_filters,
+    check_shared_filters,
     check_story_filters,
     dumps_json,
     failure_article_id,
@@ -280,37 +281,39 @@ class SqliteStore(Store):
     # -- reads -------------------------------------------------------------------------------------
 
     def articles(
-        self, *, search: str | None = None, status: str | None = None, limit: int | None = None
+        self,
+        *,
+        search: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        type: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         if status is not None and status not in ARTICLE_STATUSES:
             raise UsageError(f"status must be one of {', '.join(ARTICLE_STATUSES)}, not {status!r}")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-            raise UsageError(f"limit must be a whole number ≥ 0, not {limit!r}")
+        f = check_shared_filters(
+            since=since, until=until, type=type, country=country, admin1=admin1, source=source,
+            source_kind=source_kind, certainty=certainty, min_origins=min_origins, search=search, limit=limit,
+        )  # fmt: skip
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
             where.append("a.status = ?")
             params.append(status)
-        if search is not None and search.strip():
-            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        _add(where, params, _article_conditions(f).values())
         sql = (
             f"SELECT {_SUMMARY_COLUMNS} FROM articles a"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id LIMIT ?"
         )
-        tail = [-1 if limit is None else limit]
-        if search is None or not search.strip():
-            return [dict(row) for row in self._read(sql, (*params, *tail))]
-        try:
-            rows = self._conn.execute(sql, (*params, search, *tail)).fetchall()
-        except sqlite3.OperationalError:
-            quoted = quote_terms(search)
-            if quoted is None:
-                return []
-            try:
-                rows = self._conn.execute(sql, (*params, quoted, *tail)).fetchall()
-            except sqlite3.OperationalError as e:
-                raise StoreError(f"can't search for {search!r}: {e}", input=self.path) from e
+        rows = self._list(sql, [*params, -1 if limit is None else limit], f.search)
         return [dict(row) for row in rows]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -337,9 +340,22 @@ class SqliteStore(Store):
         evidential: str | None = None,
         denied: bool = False,
         article: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        type: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         check_claim_filters(kind=kind, evidential=evidential, limit=limit)
+        f = check_shared_filters(
+            since=since, until=until, type=type, country=country, admin1=admin1, source=source,
+            source_kind=source_kind, certainty=certainty, min_origins=min_origins, search=search,
+        )  # fmt: skip
         where: list[str] = []
         params: list[Any] = []
         if article is not None:
@@ -370,12 +386,29 @@ class SqliteStore(Store):
             where.append(
                 "c.id IN (SELECT d.denies FROM claims d WHERE d.kind = 'denial' AND d.denies IS NOT NULL)"
             )
+        shared = _article_conditions(f)
+        shared.pop("source", None)  # on the claim itself, above
+        if f.source_kind is not None:
+            shared["source_kind"] = (
+                "EXISTS (SELECT 1 FROM claim_sources s WHERE s.claim_id = c.id "
+                "AND s.role IN ('source', 'via') AND +s.kind = ?)",
+                [f.source_kind],
+            )
+        if f.certainty is not None:
+            shared["certainty"] = ("+c.evidential = ?", [f.certainty])
+        if f.type is not None:  # the claims that hold an event of that type (Event.claims names them)
+            shared["type"] = (
+                "EXISTS (SELECT 1 FROM events x, json_each(x.record, '$.claims') j "
+                "WHERE x.article_id = c.article_id AND +x.type = ? COLLATE NOCASE AND j.value = c.id)",
+                [f.type],
+            )
+        _add(where, params, shared.values())
         sql = (
             "SELECT c.id, c.article_id, c.record FROM articles a CROSS JOIN claims c ON a.id = c.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, c.seq LIMIT ?"
         )
-        rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
+        rows = self._list(sql, [*params, -1 if limit is None else limit], f.search)
         return [{**json.loads(row["record"]), "id": row["id"], "article": row["article_id"]} for row in rows]
 
     def places(
@@ -385,9 +418,22 @@ class SqliteStore(Store):
         level: str | None = None,
         article: str | None = None,
         resolved: bool | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        type: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         code = check_place_filters(country=country, level=level, limit=limit)
+        f = check_shared_filters(
+            since=since, until=until, type=type, admin1=admin1, source=source, source_kind=source_kind,
+            certainty=certainty, min_origins=min_origins, search=search,
+        )  # fmt: skip
         where: list[str] = []
         params: list[Any] = []
         if article is not None:
@@ -406,12 +452,19 @@ class SqliteStore(Store):
             where.append("p.lat IS NOT NULL AND p.lon IS NOT NULL")
         elif resolved is False:
             where.append("(p.lat IS NULL OR p.lon IS NULL)")
+        shared = _article_conditions(f)
+        if f.admin1 is not None:
+            shared["admin1"] = (
+                "wirewatch_casefold(coalesce(p.admin1, CASE p.level WHEN 'admin1' THEN p.name END)) = ?",
+                [_casefold(f.admin1)],
+            )
+        _add(where, params, shared.values())
         sql = (
             "SELECT p.id, p.article_id, p.record FROM articles a CROSS JOIN places p ON a.id = p.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, p.idx LIMIT ?"
         )
-        rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
+        rows = self._list(sql, [*params, -1 if limit is None else limit], f.search)
         return [{**json.loads(row["record"]), "id": row["id"], "article": row["article_id"]} for row in rows]
 
     def events(
@@ -422,9 +475,18 @@ class SqliteStore(Store):
         since: str | None = None,
         until: str | None = None,
         article: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        checked = check_event_filters(type=type, country=country, since=since, until=until, limit=limit)
+        checked = check_shared_filters(
+            type=type, country=country, since=since, until=until, admin1=admin1, source=source,
+            source_kind=source_kind, certainty=certainty, min_origins=min_origins, search=search, limit=limit,
+        )  # fmt: skip
         where: list[str] = []
         params: list[Any] = []
         if article is not None:
@@ -451,13 +513,14 @@ class SqliteStore(Store):
         if checked.until is not None:
             where.append(f"{day} <= ?")
             params.append(checked.until)
+        _add(where, params, _event_conditions(checked, "e").values())
         sql = (
             # CROSS JOIN: articles first, in ingest order by their index, so a page stops early, unsorted
             "SELECT e.id, e.article_id, e.record FROM articles a CROSS JOIN events e ON a.id = e.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, e.idx LIMIT ?"
         )
-        rows = self._read(sql, (*params, -1 if limit is None else limit)).fetchall()
+        rows = self._list(sql, [*params, -1 if limit is None else limit], checked.search)
         articles = sorted({str(row["article_id"]) for row in rows})
         places: dict[tuple[str, str], dict[str, Any]] = {}
         if articles:
@@ -522,18 +585,22 @@ class SqliteStore(Store):
                 "INSERT OR REPLACE INTO article_copies VALUES (?,?,?,?,?)", [(*c, block) for c in copies]
             )
 
-    def add_story_override(self, kind: str, articles: list[str], note: str | None = None) -> int:
+    def add_story_override(
+        self, kind: str, articles: list[str], note: str | None = None, *, who: str = "local"
+    ) -> int:
         if kind not in ("merge", "split"):
             raise UsageError(f"a story override is 'merge' or 'split', not {kind!r}")
         with self._transaction("story override") as conn:
             cur = conn.execute(
-                "INSERT INTO story_overrides(kind, articles, created_at, note) VALUES (?,?,?,?)",
-                (kind, json.dumps(sorted(set(articles))), utc_now(), note),
+                "INSERT INTO story_overrides(kind, articles, created_at, note, who) VALUES (?,?,?,?,?)",
+                (kind, json.dumps(sorted(set(articles))), utc_now(), note, who),
             )
             return int(cur.lastrowid or 0)
 
     def story_overrides(self) -> list[dict[str, Any]]:
-        rows = self._read("SELECT id, kind, articles, created_at, note FROM story_overrides ORDER BY id", ())
+        rows = self._read(
+            "SELECT id, kind, articles, created_at, note, who FROM story_overrides ORDER BY id", ()
+        )
         return [{**dict(row), "articles": json.loads(row["articles"])} for row in rows]
 
     def event_points(
@@ -543,9 +610,18 @@ class SqliteStore(Store):
         country: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        min_origins: int | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        checked = check_event_filters(type=type, country=country, since=since, until=until, limit=limit)
+        checked = check_shared_filters(
+            type=type, country=country, since=since, until=until, admin1=admin1, source=source,
+            source_kind=source_kind, certainty=certainty, min_origins=min_origins, search=search, limit=limit,
+        )  # fmt: skip
         day = "substr(coalesce(e.start_date, e.end_date), 1, 10)"
         where = ["p.lat IS NOT NULL", "p.lon IS NOT NULL"]
         params: list[Any] = []
@@ -571,14 +647,26 @@ class SqliteStore(Store):
         if checked.until is not None:
             where.append(f"{day} <= ?")
             params.append(checked.until)
+        shared = _event_conditions(checked, "e")
+        if checked.admin1 is not None:  # the point's own place
+            shared["admin1"] = (
+                "wirewatch_casefold(coalesce(p.admin1, CASE p.level WHEN 'admin1' THEN p.name END)) = ?",
+                [_casefold(checked.admin1)],
+            )
+        _add(where, params, shared.values())
+        # the article is joined only for the filters on it, so the unfiltered map stays as it was
+        on_article = any(key in shared for key in _ON_ARTICLE)
         sql = (
             f"SELECT e.id AS event, e.article_id AS article, e.type, {day} AS date, p.id AS place, p.name, "
             "p.lat, p.lon, ep.geo_precision FROM events e CROSS JOIN event_places ep ON ep.event_id = e.id "
-            "JOIN places p ON p.id = ep.place_id AND p.article_id = e.article_id WHERE "
+            "JOIN places p ON p.id = ep.place_id AND p.article_id = e.article_id "
+            + ("JOIN articles a ON a.id = e.article_id " if on_article else "")
+            + "WHERE "
             + " AND ".join(where)
             + " ORDER BY date, e.id, ep.idx LIMIT ?"
         )
-        return [dict(row) for row in self._read(sql, (*params, -1 if limit is None else limit))]
+        rows = self._list(sql, [*params, -1 if limit is None else limit], checked.search)
+        return [dict(row) for row in rows]
 
     def sources(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         check_place_filters(limit=limit)
@@ -627,7 +715,8 @@ class SqliteStore(Store):
     def claim_chains(self) -> list[dict[str, Any]]:
         sql = (
             "SELECT cs.claim_id AS claim, cs.role, cs.position, cs.name, cs.kind, a.outlet "
-            "FROM claim_sources cs JOIN claims c ON c.id = cs.claim_id JOIN articles a ON a.id = c.article_id "
+            "FROM claim_sources cs JOIN claims c ON c.id = cs.claim_id "
+            "JOIN articles a ON a.id = c.article_id "
             "WHERE cs.role IN ('source', 'via')"
         )
         return [dict(row) for row in self._read(sql, ())]
@@ -639,7 +728,8 @@ class SqliteStore(Store):
             chunk = ids[i : i + 900]
             sql = (
                 "SELECT sa.article_id, st.independent_origins FROM story_articles sa "
-                f"JOIN stories st ON st.id = sa.story_id WHERE sa.article_id IN ({','.join('?' * len(chunk))})"
+                "JOIN stories st ON st.id = sa.story_id "
+                f"WHERE sa.article_id IN ({','.join('?' * len(chunk))})"
             )
             out.update((str(r[0]), int(r[1])) for r in self._read(sql, tuple(chunk)))
         return out
@@ -700,9 +790,20 @@ class SqliteStore(Store):
         until: str | None = None,
         min_origins: int | None = None,
         contested: bool | None = None,
+        type: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        source: str | None = None,
+        source_kind: str | None = None,
+        certainty: str | None = None,
+        search: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         check_story_filters(since=since, until=until, min_origins=min_origins, limit=limit)
+        f = check_shared_filters(
+            type=type, country=country, admin1=admin1, source=source, source_kind=source_kind,
+            certainty=certainty, search=search,
+        )  # fmt: skip
         where: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -717,12 +818,19 @@ class SqliteStore(Store):
         if contested is not None:
             where.append("contested = ?")
             params.append(int(contested))
+        inner: list[str] = []
+        _add(inner, params, _article_conditions(f).values())
+        if inner:  # a story with an article that passes them all
+            where.append(
+                "EXISTS (SELECT 1 FROM story_articles sa CROSS JOIN articles a ON a.id = sa.article_id "
+                "WHERE sa.story_id = st.id AND " + " AND ".join(inner) + ")"
+            )
         sql = (
-            "SELECT record FROM stories"
+            "SELECT st.record FROM stories st"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY last_seen IS NULL, last_seen DESC, n_articles DESC, id LIMIT ?"
         )
-        rows = self._read(sql, (*params, -1 if limit is None else limit))
+        rows = self._list(sql, [*params, -1 if limit is None else limit], f.search)
         return [json.loads(row["record"]) for row in rows]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
@@ -823,6 +931,29 @@ class SqliteStore(Store):
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         try:
             return self._conn.execute(sql, params)
+        except sqlite3.Error as e:
+            raise _store_error(e, self.path) from e
+
+    def _list(self, sql: str, params: Sequence[Any], search: str | None) -> list[sqlite3.Row]:
+        """The rows of a list query whose parameters may hold :data:`_SEARCH`, the place of a full-text
+        query: ``search`` as written (FTS5 syntax works), else, when FTS5 refuses it, its words quoted."""
+        if search is None:
+            return self._read(sql, tuple(params)).fetchall()
+
+        def bound(query: str) -> tuple[Any, ...]:
+            return tuple(query if p is _SEARCH else p for p in params)
+
+        try:
+            try:
+                return self._conn.execute(sql, bound(search)).fetchall()
+            except sqlite3.OperationalError:
+                quoted = quote_terms(search)
+                if quoted is None:
+                    return []
+                try:
+                    return self._conn.execute(sql, bound(quoted)).fetchall()
+                except sqlite3.OperationalError as e:
+                    raise StoreError(f"can't search for {search!r}: {e}", input=self.path) from e
         except sqlite3.Error as e:
             raise _store_error(e, self.path) from e
 
@@ -1109,6 +1240,100 @@ class SqliteStore(Store):
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             place_rows,
         )
+
+
+_SEARCH = object()
+"""Stands in a list query's parameters for its full-text query (see ``SqliteStore._list``)."""
+
+#: The shared filters that :func:`_event_conditions` puts on the event's article (alias ``a``).
+_ON_ARTICLE = ("source", "source_kind", "min_origins", "search")
+
+Condition = tuple[str, list[Any]]
+
+
+def _article_conditions(f: SharedFilters) -> dict[str, Condition]:
+    """The shared filters as SQL conditions on the article ``a`` (docs/api.md, "Filters"), by filter name, so
+    a list can put some on its own record instead. Each is an indexed ``EXISTS`` on the article's rows; the
+    unary ``+`` keeps filter columns off their indexes, so the list still walks articles in ingest order."""
+    out: dict[str, Condition] = {}
+    day = "substr(a.published, 1, 10)"
+    if f.since is not None:
+        out["since"] = (f"{day} >= ?", [f.since])
+    if f.until is not None:
+        out["until"] = (f"{day} <= ?", [f.until])
+    if f.type is not None:
+        out["type"] = (
+            "EXISTS (SELECT 1 FROM events x WHERE x.article_id = a.id AND +x.type = ? COLLATE NOCASE)",
+            [f.type],
+        )
+    if f.country is not None:
+        out["country"] = (
+            "(EXISTS (SELECT 1 FROM places x WHERE x.article_id = a.id AND +x.country = ?) "
+            "OR EXISTS (SELECT 1 FROM events x JOIN event_actors y ON y.event_id = x.id "
+            "WHERE x.article_id = a.id AND +y.country = ?))",
+            [f.country, f.country],
+        )
+    if f.admin1 is not None:
+        out["admin1"] = (
+            "EXISTS (SELECT 1 FROM places x WHERE x.article_id = a.id AND "
+            "wirewatch_casefold(coalesce(x.admin1, CASE x.level WHEN 'admin1' THEN x.name END)) = ?)",
+            [_casefold(f.admin1)],
+        )
+    if f.source is not None:
+        out["source"] = (
+            "EXISTS (SELECT 1 FROM claims x JOIN claim_sources y ON y.claim_id = x.id "
+            "WHERE x.article_id = a.id AND y.role IN ('source', 'via') "
+            "AND instr(wirewatch_casefold(y.name), ?) > 0)",
+            [_casefold(f.source)],
+        )
+    if f.source_kind is not None:
+        out["source_kind"] = (
+            "EXISTS (SELECT 1 FROM claims x JOIN claim_sources y ON y.claim_id = x.id "
+            "WHERE x.article_id = a.id AND y.role IN ('source', 'via') AND +y.kind = ?)",
+            [f.source_kind],
+        )
+    if f.certainty is not None:
+        out["certainty"] = (
+            "EXISTS (SELECT 1 FROM claims x WHERE x.article_id = a.id AND +x.evidential = ?)",
+            [f.certainty],
+        )
+    if f.min_origins:  # an article in no story counts 0 origins, so ≥ 0 keeps every article
+        out["min_origins"] = (
+            "EXISTS (SELECT 1 FROM story_articles x JOIN stories y ON y.id = x.story_id "
+            "WHERE x.article_id = a.id AND +y.independent_origins >= ?)",
+            [f.min_origins],
+        )
+    if f.search is not None:
+        out["search"] = ("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [_SEARCH])
+    return out
+
+
+def _event_conditions(f: SharedFilters, e: str) -> dict[str, Condition]:
+    """The shared filters an event list adds to its own ``type``, ``country``, ``since`` and ``until`` (which
+    the caller puts on the event ``e``): ``admin1`` on the event's linked places, ``certainty`` on the claims
+    that hold it, the rest (:data:`_ON_ARTICLE`) on its article ``a``."""
+    out = {k: v for k, v in _article_conditions(f).items() if k in _ON_ARTICLE}
+    if f.admin1 is not None:
+        out["admin1"] = (
+            f"EXISTS (SELECT 1 FROM event_places ep2 JOIN places p2 ON p2.id = ep2.place_id "
+            f"AND p2.article_id = {e}.article_id WHERE ep2.event_id = {e}.id "
+            "AND wirewatch_casefold(coalesce(p2.admin1, CASE p2.level WHEN 'admin1' THEN p2.name END)) = ?)",
+            [_casefold(f.admin1)],
+        )
+    if f.certainty is not None:
+        out["certainty"] = (  # the article's claims first: no JSON is read when none has that evidential
+            f"EXISTS (SELECT 1 FROM claims x WHERE x.article_id = {e}.article_id AND +x.evidential = ?) "
+            f"AND EXISTS (SELECT 1 FROM json_each({e}.record, '$.claims') j JOIN claims x ON x.id = j.value "
+            f"AND x.article_id = {e}.article_id WHERE +x.evidential = ?)",
+            [f.certainty, f.certainty],
+        )
+    return out
+
+
+def _add(where: list[str], params: list[Any], conditions: Iterable[Condition]) -> None:
+    for sql, values in conditions:
+        where.append(sql)
+        params.extend(values)
 
 
 def _is_number(value: Any) -> bool:

@@ -52,28 +52,33 @@
       columns.get(n.depth).push(n);
     }
     const depths = [...columns.keys()].sort((a, b) => a - b);
-    const colWidth = 260, rowHeight = 28, pad = 20;
+    // right to left, each column ordered by where its edges land in the next one (fewer crossings);
+    // nodes that pass nothing on go last
+    const order = new Map();
+    for (const d of [...depths].reverse()) {
+      const col = columns.get(d);
+      const mean = (n) => {
+        const to = edges.filter((e) => e.from === n.id && order.has(e.to)).map((e) => order.get(e.to));
+        return to.length ? to.reduce((x, y) => x + y, 0) / to.length : Infinity;
+      };
+      const keyed = col.map((n, i) => [mean(n), i, n]);
+      keyed.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      columns.set(d, keyed.map((k) => k[2]));
+      columns.get(d).forEach((n, j) => order.set(n.id, j));
+    }
+    const colWidth = 300, rowHeight = 28, pad = 20;
     const tallest = Math.max(...[...columns.values()].map((c) => c.length));
     const width = pad * 2 + colWidth * depths.length, height = pad * 2 + rowHeight * tallest;
     const at = new Map();
-    depths.forEach((d, i) => columns.get(d).forEach((n, j) => at.set(n.id, { x: pad + i * colWidth, y: pad + j * rowHeight + 10, n })));
+    depths.forEach((d, i) => columns.get(d).forEach((n, j) => at.set(n.id, { x: pad + i * colWidth, y: pad + j * rowHeight + 10, n, right: 0 })));
     const root = svg("svg", { width, height, viewBox: "0 0 " + width + " " + height, role: "img", class: "graph" });
-    const heaviest = Math.max(1, ...edges.map((e) => e.claims));
-    for (const e of edges) {
-      const a = at.get(e.from), b = at.get(e.to);
-      if (!a || !b) continue;
-      const x1 = a.x + 8, x2 = b.x - 4, mid = (x1 + x2) / 2;
-      const path = svg("path", {
-        d: "M" + x1 + "," + a.y + " C" + mid + "," + a.y + " " + mid + "," + b.y + " " + x2 + "," + b.y,
-        class: "edge", "stroke-width": 1 + (5 * e.claims) / heaviest,
-      });
-      const tip = svg("title");
-      tip.textContent = a.n.name + " → " + b.n.name + ": " + e.claims + " claim(s)";
-      path.append(tip);
-      root.append(path);
-    }
-    for (const { x, y, n } of at.values()) {
+    box.replaceChildren(root);  // in the page first: the labels are measured
+    const edgeLayer = svg("g", { class: "edges" });
+    root.append(edgeLayer);
+    for (const spot of at.values()) {
+      const { x, y, n } = spot;
       const g = svg("g", { class: "node k-" + String(n.kind || "unknown").replace(/[^a-z_]/g, ""), tabindex: 0 });
+      g.dataset.node = n.id;
       g.append(svg("circle", { cx: x, cy: y, r: 4 + Math.min(8, Math.sqrt(n.claims)) }));
       const label = svg("text", { x: x + 14, y: y + 4 });
       label.textContent = n.name + " (" + n.claims + ")";
@@ -81,7 +86,21 @@
       g.addEventListener("click", () => claims(n));
       g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") claims(n); });
       root.append(g);
+      spot.right = x + 18 + label.getComputedTextLength();
     }
-    box.replaceChildren(root);
+    const heaviest = Math.max(1, ...edges.map((e) => e.claims));
+    for (const e of edges) {
+      const a = at.get(e.from), b = at.get(e.to);
+      if (!a || !b) continue;
+      const x1 = a.right, x2 = b.x - 8, mid = (x1 + x2) / 2;
+      const path = svg("path", {
+        d: "M" + x1 + "," + a.y + " C" + mid + "," + a.y + " " + mid + "," + b.y + " " + x2 + "," + b.y,
+        class: "edge", "stroke-width": 1 + (5 * e.claims) / heaviest,
+      });
+      const tip = svg("title");
+      tip.textContent = a.n.name + " → " + b.n.name + ": " + e.claims + " claim(s)";
+      path.append(tip);
+      edgeLayer.append(path);
+    }
   });
 })();

@@ -8,7 +8,10 @@
   const el = document.getElementById("map");
   if (!el || !window.L) return;
   const started = performance.now();
-  const query = el.dataset.query || "";
+  // the page's filters, without the fields left empty (an empty field is no filter)
+  const params = new URLSearchParams(el.dataset.query || "");
+  for (const [k, v] of [...params]) if (!v.trim()) params.delete(k);
+  const query = params.toString();
 
   function make(tag, cls, text) {
     const node = document.createElement(tag);
