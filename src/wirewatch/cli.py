@@ -805,21 +805,32 @@ def _named_stories(store: Any, story_ids: tuple[str, ...], db: str) -> list[dict
 @click.option(
     "--public-read-only", is_flag=True, help="Off loopback without tokens: anyone may read, nobody may write."
 )
+@click.option(
+    "--behind-tls",
+    is_flag=True,
+    help="Behind a TLS proxy: session cookies are Secure (sent over HTTPS only).",
+)
 @click.pass_context
-def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, public_read_only: bool) -> None:
-    """Serve the JSON API over the database (OpenAPI docs at /docs).
+def serve_cmd(
+    ctx: click.Context, db: str | None, host: str, port: int, public_read_only: bool, behind_tls: bool
+) -> None:
+    """Serve the web app and its JSON API over the database: the map, timeline, source graph, articles
+    with their evidence, stories, ingest form and corrections at http://HOST:PORT/, the API under /api
+    (OpenAPI docs at /docs).
 
     \b
     Examples:
-      wirewatch serve                                   # http://127.0.0.1:8000/docs, you act as analyst
+      wirewatch serve                                   # http://127.0.0.1:8000/, you act as analyst
       wirewatch token create --role viewer --name desk  # then every request needs a token
-      wirewatch serve --host 0.0.0.0                    # refuses to start without tokens
+      wirewatch serve --host 0.0.0.0 --behind-tls       # a team's server; refuses to start without tokens
 
     On 127.0.0.1 with no token created, the local user acts as an analyst. Once a token exists, every
-    request needs `Authorization: Bearer TOKEN`. On any other address `serve` refuses to start without
-    tokens, unless --public-read-only.
+    request needs `Authorization: Bearer TOKEN`, and a browser logs in with a token at /login (a session
+    cookie, 12 hours; set WIREWATCH_SESSION_SECRET to keep sessions across restarts). On any other address
+    `serve` refuses to start without tokens, unless --public-read-only.
     """
     import ipaddress
+    import threading
 
     import uvicorn
 
@@ -838,8 +849,10 @@ def serve_cmd(ctx: click.Context, db: str | None, host: str, port: int, public_r
             f"refusing to serve on {host} without tokens: create one with `wirewatch token create --role "
             "analyst`, or pass --public-read-only"
         )
-    click.echo(f"wirewatch API on http://{host}:{port} (docs at /docs) over {settings.db}", err=True)
-    app = create_app(settings, loopback=loopback, public_read_only=public_read_only)
+    click.echo(f"wirewatch on http://{host}:{port}/ (API docs at /docs) over {settings.db}", err=True)
+    app = create_app(settings, loopback=loopback, public_read_only=public_read_only, https_only=behind_tls)
+    # the map's offline base layer takes a couple of seconds to draw from the gazetteer: not on a first visit
+    threading.Thread(target=app.state.warm_up, name="wirewatch-warm-up", daemon=True).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -75,7 +75,11 @@ def test_corrections_show_everywhere_and_are_audited(tmp_path: Path) -> None:
     log = c.get("/api/corrections", headers=auth).json()["items"]
     assert [(x["action"], x["who"], x["why"]) for x in log][:1] == [("set_type", "maria", "a rally")]
     points = c.get("/api/map", headers=auth).json()["features"]
-    assert {f["properties"]["type"] for f in points if f["properties"]["event"] == EVENT} == {"PROTEST"}
+    mine = [f for f in points if f["properties"]["event"] == EVENT]
+    assert {(f["properties"]["type"], f["properties"]["date"]) for f in mine} == {("PROTEST", "2024-06-02")}
+    picked = event["places"][0]  # the map moves the point to the candidate the analyst picked
+    assert [round(picked["lon"], 5), round(picked["lat"], 5)] in [f["geometry"]["coordinates"] for f in mine]
+    assert "Donetsk Oblast" in {f["properties"]["name"] for f in mine}
     csv = pd.read_csv(io.StringIO(c.get("/api/export", headers=auth).text))
     row = csv[csv["event_id_cnty"] == EVENT]
     assert len(row) == 1 and (row.iloc[0]["plover_type"], row.iloc[0]["event_date"]) == (

@@ -201,7 +201,7 @@ def test_the_map_takes_the_filters_on_its_points(client: TestClient) -> None:
         assert answer.status_code == 200, answer.text
         return [f["properties"]["event"] for f in answer.json()["features"]]
 
-    assert events() == [f"{A}:e1", f"{B}:e1"]  # C's place has no coordinates
+    assert events() == [f"{B}:e1", f"{A}:e1"]  # the newest first; C's place has no coordinates
     assert events(certainty="reported") == [f"{A}:e1"]
     assert events(admin1="comunidad de madrid") == [f"{B}:e1"]
     assert events(source="governor") == [f"{A}:e1"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -125,6 +126,39 @@ def event_chains(event: dict[str, Any], analysis: dict[str, Any]) -> list[dict[s
                 "text": (c.get("content") or {}).get("text"),
             }
         )
+    return out
+
+
+def _corrected_points(store: Store, points: list[dict[str, Any]], targets: set[str]) -> list[dict[str, Any]]:
+    """The map's points with the analysts' corrections: a rejected event or place leaves, a corrected type,
+    day or place candidate shows. Only the points of the articles a correction touches are rebuilt, from
+    their corrected events."""
+    touched = {p["article"] for p in points if p["event"] in targets or p["place"] in targets}
+    events = {str(e["id"]): e for aid in touched for e in corrected(store, store.events(article=aid))}
+    out = []
+    for p in points:
+        if p["article"] not in touched:
+            out.append(p)
+            continue
+        event = events.get(p["event"])
+        place = next((x for x in (event or {}).get("places") or () if x.get("id") == p["place"]), None)
+        if event is None or place is None or place.get("lat") is None or place.get("lon") is None:
+            continue  # rejected
+        when = event.get("when") or {}
+        feature = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(place["lon"], 5), round(place["lat"], 5)]},
+            "properties": {
+                "event": p["event"],
+                "type": event.get("type"),
+                "date": str(when.get("start") or when.get("end") or "")[:10] or None,
+                "article": p["article"],
+                "name": place.get("name"),
+                "geo_precision": p["geo_precision"],
+                "origins": p["origins"],
+            },
+        }
+        out.append({**p, "feature": json.dumps(feature, ensure_ascii=False)})
     return out
 
 
@@ -402,49 +436,38 @@ def create_app(
     ) -> Response:
         """One Point per event and place with coordinates (RFC 7946: longitude first), with the event's id,
         type, date, article and place name: what a map draws, without the records."""
-        points = s.event_points(**f.kwargs(), limit=limit)
-        origins = s.article_origins({p["article"] for p in points}) if points else {}
+        points = s.event_points(**f.kwargs(), limit=limit, features=True)
         fixes = (
             s.corrections(targets={p["event"] for p in points} | {p["place"] for p in points})
             if points
             else []
         )
         if fixes:
-            gone = {c["target"] for c in fixes if c["action"] == "reject"}
-            types = {c["target"]: str(c["value"]).upper() for c in fixes if c["action"] == "set_type"}
-            points = [
-                {**p, "type": types.get(p["event"], p["type"])}
-                for p in points
-                if p["event"] not in gone and p["place"] not in gone
-            ]
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-                "properties": {
-                    **{k: p[k] for k in ("event", "type", "date", "article", "name", "geo_precision")},
-                    "origins": origins.get(p["article"], 0),
-                },
-            }
-            for p in points
-        ]
-        body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+            points = _corrected_points(s, points, {str(c["target"]) for c in fixes})
+        body = '{"type":"FeatureCollection","features":[' + ",".join(p["feature"] for p in points) + "]}"
         return Response(body, media_type="application/geo+json")
 
     outlines_cache: list[str] = []
+    outlines_lock = threading.Lock()
+
+    def outlines_text() -> str:
+        """Every country's outline as GeoJSON text, computed once per server (a couple of seconds)."""
+        with outlines_lock:
+            if not outlines_cache:
+                from wirewatch.geo.stage import open_default
+
+                shapes = open_default(settings, progress=False).outlines()
+                outlines_cache.append(json.dumps(shapes, separators=(",", ":")))
+        return outlines_cache[0]
+
+    app.state.warm_up = outlines_text  # `wirewatch serve` starts it in the background at once
 
     @app.get("/api/outlines", dependencies=[reader], summary="Country outlines (the offline base map)")
     def outlines() -> Response:
         """Every country's outline from the gazetteer's Natural Earth shapes, simplified to about 5 km, as
         GeoJSON: the map's base layer with no internet. Computed once per server."""
-        if not outlines_cache:
-            from wirewatch.geo.stage import open_default
-
-            outlines_cache.append(
-                json.dumps(open_default(settings, progress=False).outlines(), separators=(",", ":"))
-            )
         return Response(
-            outlines_cache[0], media_type="application/geo+json", headers={"Cache-Control": "max-age=86400"}
+            outlines_text(), media_type="application/geo+json", headers={"Cache-Control": "max-age=86400"}
         )
 
     @app.get("/api/export", dependencies=[reader], summary="Events as ACLED CSV, GeoJSON or JSONL")

@@ -562,11 +562,16 @@ class Store(ABC):
         min_origins: int | None = None,
         search: str | None = None,
         limit: int | None = None,
+        features: bool = False,
     ) -> list[dict[str, Any]]:
         """The map's points: one per event and place with coordinates, ``event``, ``article``, ``type``,
         ``date`` (``when.start``, else ``when.end``), ``place``, ``name``, ``lat``, ``lon``,
-        ``geo_precision``; filters as :meth:`events`, except that ``country`` and ``admin1`` are on the
-        point's own place (``country`` also on the event's actors). No record is decoded: this is the map's
+        ``geo_precision``, ``origins`` (the independent origins of the article's story, 0 when it is in
+        none), the newest first (by day, then event id and place order); filters as :meth:`events`, except
+        that ``country`` and ``admin1`` are on the point's own place (``country`` also on the event's
+        actors). With ``features``, also ``feature``: the point as a GeoJSON Feature, serialised, its
+        coordinates rounded to 5 decimals (about a metre; properties ``event``, ``type``, ``date``,
+        ``article``, ``name``, ``geo_precision``, ``origins``). No record is decoded: this is the map's
         fast path."""
 
     @abstractmethod
@@ -593,10 +598,6 @@ class Store(ABC):
     def claim_chains(self) -> list[dict[str, Any]]:
         """Every claim's sources and relays, one row each: ``claim``, ``role`` (source | via), ``position``,
         ``name``, ``kind`` and the article's ``outlet`` (the source graph)."""
-
-    @abstractmethod
-    def article_origins(self, article_ids: Iterable[str]) -> dict[str, int]:
-        """Each linked article's story's number of independent origins (an article in no story is absent)."""
 
     @abstractmethod
     def token_info(self, token: str) -> dict[str, Any] | None:
