@@ -221,12 +221,15 @@ def test_an_events_chains_run_from_source_through_relays_to_the_outlet() -> None
              "certainty": {"evidential": "reported", "strength": "possible", "term": None},
              "content": {"text": "they hid it"}},
             {"id": "a:c1", "sources": [], "via": [], "certainty": {"evidential": "asserted"}, "content": {}},
+            {"id": "a:c2", "sources": [{"name": "Kyiv Post"}, {"name": "Interfax-Ukraine"}], "via": [],
+             "certainty": {"evidential": "reported"}, "content": {}},
         ],
     }  # fmt: skip
-    chains = event_chains({"claims": ["a:c0", "a:c1", "a:c9"]}, analysis)
+    chains = event_chains({"claims": ["a:c0", "a:c1", "a:c2", "a:c9"]}, analysis)
     assert [c["chain"] for c in chains] == [
         ["Intelligence officials", "Suspilne", "Kyiv Post"],
         ["(unattributed)", "Kyiv Post"],
+        ["Kyiv Post & Interfax-Ukraine"],  # co-sources are one hop, and the outlet is not repeated
     ]
     assert chains[0]["evidential"] == "reported" and chains[0]["strength"] == "possible"
 
@@ -282,3 +285,62 @@ def test_analysts_merge_and_split_stories_through_the_api_and_the_page(db: str) 
         ("merge", "one briefing", "desk"),
         ("split", "wheat", "desk"),
     ]
+
+
+def test_admins_manage_tokens_and_read_settings_through_the_api(db: str) -> None:  # noqa: F811
+    with open_store(db) as store:
+        _, boss = store.create_token("boss", "admin")
+        _, desk = store.create_token("desk", "analyst")
+    c = client(db)
+    as_admin, as_analyst = {"Authorization": f"Bearer {boss}"}, {"Authorization": f"Bearer {desk}"}
+    assert c.get("/api/tokens", headers=as_analyst).status_code == 403
+    assert c.post("/api/tokens", json={"role": "viewer", "name": "x"}, headers=as_analyst).status_code == 403
+    made = c.post("/api/tokens", json={"role": "viewer", "name": "readers"}, headers=as_admin).json()["item"]
+    assert made["token"].startswith("ww_") and made["role"] == "viewer"
+    listed = c.get("/api/tokens", headers=as_admin).json()["items"]
+    assert {t["name"] for t in listed} == {"boss", "desk", "readers"}
+    assert all("token" not in t and "token_sha256" not in t for t in listed)  # never the secret
+    assert c.get("/api/articles", headers={"Authorization": f"Bearer {made['token']}"}).status_code == 200
+    bad = c.post("/api/tokens", json={"role": "king", "name": "x"}, headers=as_admin)
+    assert bad.status_code == 400 and "role must be one of" in bad.json()["error"]
+    assert c.delete(f"/api/tokens/{made['id']}", headers=as_admin).json()["ok"] is True
+    assert c.delete(f"/api/tokens/{made['id']}", headers=as_admin).status_code == 404
+    assert c.get("/api/articles", headers={"Authorization": f"Bearer {made['token']}"}).status_code == 401
+    shown = {x["name"]: x["value"] for x in c.get("/api/settings", headers=as_admin).json()["items"]}
+    assert shown["db"] == db and shown["link_threshold"] == 0.14
+    assert c.get("/api/settings", headers=as_analyst).status_code == 403
+
+
+def test_a_database_password_never_shows_in_the_settings() -> None:
+    from wirewatch.serve.api import effective_settings
+
+    shown = {
+        x["name"]: x["value"] for x in effective_settings(Settings(db="postgresql://ww:s3cret@db:5432/ww"))
+    }
+    assert shown["db"] == "postgresql://ww:***@db:5432/ww"
+
+
+def test_the_admin_page_creates_and_revokes_tokens(db: str) -> None:  # noqa: F811
+    with open_store(db) as store:
+        _, boss = store.create_token("boss", "admin")
+    c = client(db)
+    c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "token": boss})
+    page = c.get("/admin")
+    assert page.status_code == 200 and 'href="/admin"' in page.text and "link_threshold" in page.text
+    csrf = csrf_of(page.text)
+    assert c.post("/admin/tokens", data={"csrf": "x", "name": "desk", "role": "analyst"}).status_code == 403
+    made = c.post("/admin/tokens", data={"csrf": csrf, "name": "desk", "role": "analyst"})
+    token = re.search(r"<code>(ww_[^<]+)</code>", made.text)
+    assert token and "shown once" in made.text
+    assert (
+        client(db).get("/api/articles", headers={"Authorization": f"Bearer {token.group(1)}"}).status_code
+        == 200
+    )
+    with open_store(db) as store:
+        desk = next(t["id"] for t in store.tokens() if t["name"] == "desk")
+    gone = c.post(f"/admin/tokens/{desk}/revoke", data={"csrf": csrf}, follow_redirects=False)
+    assert gone.status_code == 303
+    assert (
+        client(db).get("/api/articles", headers={"Authorization": f"Bearer {token.group(1)}"}).status_code
+        == 401
+    )

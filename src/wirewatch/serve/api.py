@@ -34,7 +34,7 @@ from wirewatch.serve.filters import ListFilters
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
 
-__all__ = ["MAX_INGEST_BYTES", "ROLE_RANK", "create_app", "event_chains"]
+__all__ = ["MAX_INGEST_BYTES", "ROLE_RANK", "create_app", "effective_settings", "event_chains"]
 
 ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 INGEST_PER_MINUTE = 30
@@ -69,6 +69,13 @@ class StorySplit(BaseModel):
     why: str | None = None
 
 
+class NewToken(BaseModel):
+    """A token to create (admins): shown once in the answer, only its SHA-256 is stored."""
+
+    role: str = Field(description="viewer | analyst | admin")
+    name: str = Field(min_length=1, max_length=100, description="Who or what uses it (kept in audit logs).")
+
+
 class IngestText(BaseModel):
     """A text to analyse and store: what a pasted article is."""
 
@@ -100,8 +107,9 @@ def _next(offset: int, limit: int, more: bool) -> str | None:
 
 
 def event_chains(event: dict[str, Any], analysis: dict[str, Any]) -> list[dict[str, Any]]:
-    """Who holds the claims that hold ``event``: for each claim, its chain of names (sources, then the relays
-    that passed it on, then the article's outlet), how sure it is, and its text."""
+    """Who holds the claims that hold ``event``: for each claim, its chain of names (its sources together,
+    joined by " & ", then each relay that passed it on, then the article's outlet), how sure it is, and its
+    text."""
     claims = {c.get("id"): c for c in analysis.get("claims") or ()}
     outlet = (analysis.get("article") or {}).get("outlet")
     out = []
@@ -111,8 +119,9 @@ def event_chains(event: dict[str, Any], analysis: dict[str, Any]) -> list[dict[s
             continue
         names = [str(x.get("name")) for x in (c.get("sources") or ()) if x.get("name")]
         relays = [str(x.get("name")) for x in (c.get("via") or ()) if x.get("name")]
-        chain = [*(names or ["(unattributed)"]), *relays]
-        if outlet and chain[-1].casefold() != str(outlet).casefold():
+        # the first hop is every source together (co-sources, not one citing the other), then each relay
+        chain = [" & ".join(names) or "(unattributed)", *relays]
+        if outlet and str(outlet).casefold() not in {n.casefold() for n in (*names, *relays)}:
             chain.append(str(outlet))
         certainty = c.get("certainty") or {}
         out.append(
@@ -159,6 +168,23 @@ def _corrected_points(store: Store, points: list[dict[str, Any]], targets: set[s
             },
         }
         out.append({**p, "feature": json.dumps(feature, ensure_ascii=False)})
+    return out
+
+
+def effective_settings(settings: Settings) -> list[dict[str, Any]]:
+    """Every setting's name, value and help, with the password of a database URL replaced by ``***``."""
+    import dataclasses
+    import re
+
+    from wirewatch.settings import SETTINGS
+
+    values = dataclasses.asdict(settings)
+    out = []
+    for setting in SETTINGS:
+        value = values[setting.name]
+        if isinstance(value, str) and "://" in value:
+            value = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)
+        out.append({"name": setting.name, "value": value, "help": setting.help})
     return out
 
 
@@ -226,6 +252,7 @@ def create_app(
 
     reader = Depends(need("viewer"))
     analyst = Depends(need("analyst"))
+    admin = Depends(need("admin"))
     writer = Depends(csrf)
     recent: dict[str, list[float]] = {}
 
@@ -521,6 +548,27 @@ def create_app(
         s.add_correction(body.target, kind, body.action, value, anchor_of(record), body.why, who)
         return {"ok": True, "item": s.corrections(targets=[body.target])[-1]}
 
+    @app.get("/api/tokens", dependencies=[admin], summary="The API tokens, without their secrets (admins)")
+    def tokens(s: Store = Depends(store)) -> dict[str, Any]:
+        return {"ok": True, "items": s.tokens(), "next": None}
+
+    @app.post("/api/tokens", dependencies=[admin, writer], summary="Create a token (admins; shown once)")
+    def create_token(body: NewToken, s: Store = Depends(store)) -> dict[str, Any]:
+        token_id, token = s.create_token(body.name, body.role)
+        return {"ok": True, "item": {"id": token_id, "name": body.name, "role": body.role, "token": token}}
+
+    @app.delete("/api/tokens/{token_id}", dependencies=[admin, writer], summary="Revoke a token (admins)")
+    def revoke_token(token_id: int, s: Store = Depends(store)) -> dict[str, Any]:
+        if not s.revoke_token(token_id):
+            raise HTTPException(404, f"no live token {token_id}")
+        return {"ok": True, "item": {"id": token_id, "revoked": True}}
+
+    @app.get("/api/settings", dependencies=[admin], summary="The server's effective settings (admins)")
+    def settings_view() -> dict[str, Any]:
+        """Each setting with its value (a database URL's password hidden) and what it does. Settings are
+        changed in wirewatch.toml or WIREWATCH_* variables, then the server restarted."""
+        return {"ok": True, "items": effective_settings(settings), "next": None}
+
     @app.get("/api/corrections", dependencies=[reader], summary="The corrections: the audit log")
     def corrections_log(
         target: str | None = None, limit: int = Limit, cursor: str | None = Cursor, s: Store = Depends(store)
@@ -553,5 +601,5 @@ def create_app(
 
     from wirewatch.serve.web import mount_web
 
-    mount_web(app, settings, store, reader=reader, analyst=analyst, rate_limited=rate_limited)
+    mount_web(app, settings, store, reader=reader, analyst=analyst, admin=admin, rate_limited=rate_limited)
     return app

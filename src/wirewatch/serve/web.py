@@ -225,6 +225,7 @@ def mount_web(
     *,
     reader: Any,
     analyst: Any,
+    admin: Any,
     rate_limited: Callable[[Request], None],
 ) -> None:
     """Add the pages, the static files, the security headers and the pages' own JSON routes to ``app``."""
@@ -418,6 +419,48 @@ def mount_web(
         if job is None:
             raise HTTPException(404, f"no ingest job {job_id}")
         return {"ok": True, "item": job.to_dict()}
+
+    @app.get("/admin", dependencies=[admin], response_class=HTMLResponse, include_in_schema=False)
+    def admin_page(request: Request, s: Store = Depends(store)) -> HTMLResponse:
+        return _admin(request, s, None)
+
+    def _admin(request: Request, s: Store, created: dict[str, Any] | None) -> HTMLResponse:
+        from wirewatch.serve.api import effective_settings
+        from wirewatch.store.base import TOKEN_ROLES
+
+        context = {
+            "tokens": s.tokens(), "roles": TOKEN_ROLES, "settings": effective_settings(settings),
+            "created": created,
+        }  # fmt: skip
+        return templates.TemplateResponse(request, "admin.html", context)
+
+    @app.post("/admin/tokens", dependencies=[admin], response_class=HTMLResponse, include_in_schema=False)
+    def admin_create_token(
+        request: Request,
+        csrf: str = Form(""),
+        name: str = Form(""),
+        role: str = Form(""),
+        s: Store = Depends(store),
+    ) -> HTMLResponse:
+        check_csrf(request, csrf)
+        if not name.strip():
+            raise HTTPException(400, "a token needs a name")
+        token_id, token = s.create_token(name.strip(), role)
+        return _admin(request, s, {"id": token_id, "name": name.strip(), "role": role, "token": token})
+
+    @app.post(
+        "/admin/tokens/{token_id}/revoke",
+        dependencies=[admin],
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    def admin_revoke_token(
+        request: Request, token_id: int, csrf: str = Form(""), s: Store = Depends(store)
+    ) -> Response:
+        check_csrf(request, csrf)
+        if not s.revoke_token(token_id):
+            raise HTTPException(404, f"no live token {token_id}")
+        return RedirectResponse("/admin", 303)
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_page(request: Request, next: str = "/") -> HTMLResponse:

@@ -81,8 +81,9 @@
   function describe(key, r) {
     const box = make("div", "summary");
     if (key === "claims") {
-      const chain = [...(r.sources || []).map((s) => s.name), ...(r.via || []).map((s) => s.name)].filter(Boolean);
-      box.append(make("p", "chain", chain.length ? chain.join(" → ") : "(unattributed)"));
+      const first = (r.sources || []).map((s) => s.name).filter(Boolean).join(" & ") || "(unattributed)";
+      const chain = [first, ...(r.via || []).map((s) => s.name).filter(Boolean)];  // co-sources, then relays
+      box.append(make("p", "chain", chain.join(" → ")));
       const c = r.certainty || {};
       box.append(make("p", "meta", [r.kind, c.evidential, c.term, c.strength].filter(Boolean).join(" · ")));
     } else if (key === "events") {

@@ -28,7 +28,8 @@
       if (!res.ok) { out.append(make("li", "error", res.error)); return; }
       for (const c of res.items) {
         const li = make("li");
-        const chain = [...(c.sources || []).map((x) => x.name), ...(c.via || []).map((x) => x.name)].filter(Boolean);
+        const first = (c.sources || []).map((x) => x.name).filter(Boolean).join(" & ") || "(unattributed)";
+        const chain = [first, ...(c.via || []).map((x) => x.name).filter(Boolean)];  // co-sources, then relays
         li.append(make("span", "chain", chain.join(" → ") + ": "));
         li.append(make("span", "content", (c.content || {}).text || ""));
         const cert = c.certainty || {};
