@@ -259,6 +259,12 @@ def test_brushing_the_timeline_filters_the_map_and_the_list(browser: Any, exampl
     rows = browser.find_elements(By.CSS_SELECTOR, "#shown tbody tr")
     assert {r.get_attribute("data-event") for r in rows} == {f["properties"]["event"] for f in kept}
     _shot(browser, "map-brushed")
+    # the export link follows the brush: the CSV holds the kept events, no other
+    link = browser.find_element(By.CSS_SELECTOR, '#exports a[data-format="csv"]').get_attribute("href")
+    assert f"since={lo}" in link and f"until={hi}" in link
+    rows = list(csv.DictReader(io.StringIO(httpx.get(link).text)))
+    assert {f["properties"]["event"] for f in kept} <= {row["event_id_cnty"] for row in rows}
+    assert all(lo <= row["event_date"] <= hi for row in rows)  # and nothing outside the range
     ActionChains(browser).double_click(svg).perform()
     _wait(lambda: int(element.get_attribute("data-shown")) == len(features))
 

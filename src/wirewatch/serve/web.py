@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -353,7 +354,13 @@ def mount_web(
         return templates.TemplateResponse(
             request,
             "map.html",
-            {"q": request.query_params, "tiles": settings.map_tiles, "vendor": vendor, **_choices()},
+            {
+                "q": request.query_params,
+                "filters": urlencode([(k, v) for k, v in request.query_params.multi_items() if v.strip()]),
+                "tiles": settings.map_tiles,
+                "vendor": vendor,
+                **_choices(),
+            },
         )
 
     @app.get("/sources", dependencies=[reader], response_class=HTMLResponse, include_in_schema=False)

@@ -143,6 +143,13 @@
     el.dataset.shown = String(rows.length);
     el.dataset.range = range ? dayName(range[0]) + ".." + dayName(range[1]) : "";
     if (counts) counts.textContent = rows.length + " of " + all.length + " points" + (range ? " · " + el.dataset.range : "");
+    // the export links take the page's filters and the brushed range
+    for (const a of document.querySelectorAll("#exports a[data-format]")) {
+      const wanted = new URLSearchParams(params);
+      wanted.set("format", a.dataset.format);
+      if (range) { wanted.set("since", dayName(range[0])); wanted.set("until", dayName(range[1])); }
+      a.href = "/api/export?" + wanted.toString();
+    }
     list(rows);
   }
 
