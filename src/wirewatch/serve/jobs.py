@@ -3,6 +3,7 @@ analyses run one after the other (the spaCy model is loaded once, by the first j
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import tempfile
@@ -128,6 +129,10 @@ class IngestJobs:
             job.status, job.error = "failed", f"{type(e).__name__}: {e}"
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+            # the model and gazetteer the first job loaded stay for the server's life: freeze them too, so
+            # that the collector stops walking them during requests
+            gc.collect()
+            gc.freeze()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

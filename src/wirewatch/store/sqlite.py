@@ -520,17 +520,31 @@ class SqliteStore(Store):
             # with a date window, the window's events first, on the index of their day (migration 0012),
             # then put in ingest order: walking every article to fill a page of a late week read nearly the
             # whole table (p95 146 ms over 100,000 events)
-            "SELECT e.id, e.article_id, e.record FROM "
-            + (
-                "events e CROSS JOIN articles a"
+            (
+                "SELECT e.id, e.article_id FROM events e CROSS JOIN articles a"
                 if windowed and article is None
-                else "articles a CROSS JOIN events e"
+                else "SELECT e.id, e.article_id, e.record FROM articles a CROSS JOIN events e"
             )
             + " ON a.id = e.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ingested_at, a.id, e.idx LIMIT ?"
         )
-        rows = self._list(sql, [*params, -1 if limit is None else limit], checked.search)
+        if windowed and article is None:
+            # the window's events are sorted into ingest order by id only; the page's records come after,
+            # so that the sort does not carry every record of the window (p95 118 -> ~50 ms, bench/api.py)
+            order = self._list(sql, [*params, -1 if limit is None else limit], checked.search)
+            records = {
+                str(r["id"]): r["record"]
+                for r in self._read(
+                    "SELECT id, record FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                    (dumps_json([str(r["id"]) for r in order]),),
+                )
+            }
+            rows: list[Any] = [
+                {"id": r["id"], "article_id": r["article_id"], "record": records[str(r["id"])]} for r in order
+            ]
+        else:
+            rows = self._list(sql, [*params, -1 if limit is None else limit], checked.search)
         articles = sorted({str(row["article_id"]) for row in rows})
         places: dict[tuple[str, str], dict[str, Any]] = {}
         if articles:
