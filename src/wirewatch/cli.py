@@ -65,6 +65,47 @@ def workers_option(f: F) -> F:
     )(f)
 
 
+def dask_option(f: F) -> F:
+    return click.option(
+        "--dask",
+        metavar="local[:N]|tcp://HOST:PORT",
+        default=None,
+        callback=_check_dask,
+        help="Analyse on Dask workers instead: local[:N] starts a local cluster of N worker processes "
+        "(1 thread each) [default N: the core count]; tcp://HOST:8786 uses a running scheduler "
+        "(docs/scale.md). This process still reads the inputs and stores every article.",
+    )(f)
+
+
+def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from wirewatch.pipeline_dask import parse_target
+
+    try:
+        return parse_target(value)
+    except UsageError as e:
+        raise click.BadParameter(e.message, ctx, param) from e
+
+
+def _dask_analyser(ctx: click.Context, target: Any, workers: int | None, settings: Settings) -> Any:
+    """A context giving run_batch's ``analyser`` on the ``--dask`` cluster, or None without ``--dask``."""
+    import contextlib
+
+    if target is None:
+        return contextlib.nullcontext(None)
+    if workers is not None:
+        raise click.UsageError("--workers and --dask exclude each other (use --dask local:N)", ctx)
+    from wirewatch.pipeline_dask import dask_analyser, dask_client
+
+    @contextlib.contextmanager
+    def running() -> Any:
+        with dask_client(target, settings) as client:
+            yield dask_analyser(client, settings)
+
+    return running()
+
+
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -172,6 +213,7 @@ def analyze(
 @click.argument("sources", nargs=-1)
 @db_option
 @workers_option
+@dask_option
 @allow_private_option
 @click.option("--published", metavar="DATE", help="Publication date for inputs that carry none.")
 @click.option("--outlet", metavar="NAME", help="Outlet name for inputs that carry none.")
@@ -187,6 +229,7 @@ def ingest(
     sources: tuple[str, ...],
     db: str | None,
     workers: int | None,
+    dask: Any,
     allow_private: bool | None,
     published: str | None,
     outlet: str | None,
@@ -211,7 +254,8 @@ def ingest(
             "give at least one SOURCE (file, directory, URL, feed or -), or --example", ctx
         )
     settings = _settings(ctx, db=db, workers=workers, allow_private=allow_private)
-    with open_store(settings.db) as store, _progress(quiet) as bar:
+    cluster = _dask_analyser(ctx, dask, workers, settings)
+    with open_store(settings.db) as store, cluster as analyser, _progress(quiet) as bar:
 
         def on_outcome(o: Outcome) -> None:
             bar.update(1)
@@ -222,7 +266,13 @@ def ingest(
                 bar.write(f"failed: {o.error}", file=sys.stderr)
 
         report = run_batch(
-            all_sources, store, settings, published=published, outlet=outlet, on_outcome=on_outcome
+            all_sources,
+            store,
+            settings,
+            published=published,
+            outlet=outlet,
+            on_outcome=on_outcome,
+            analyser=analyser,
         )
         _print_report(report, settings, as_json=as_json)
         if show_articles and not as_json:
@@ -241,9 +291,10 @@ def ingest(
 @main.command()
 @db_option
 @workers_option
+@dask_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def reprocess(ctx: click.Context, db: str | None, workers: int | None, quiet: bool) -> None:
+def reprocess(ctx: click.Context, db: str | None, workers: int | None, dask: Any, quiet: bool) -> None:
     """Run the pipeline again on every stored input (from its kept raw bytes), e.g. after an upgrade.
 
     Articles whose analysis comes out the same are left untouched.
@@ -252,7 +303,8 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, quiet: bo
     from wirewatch.store import open_store
 
     settings = _settings(ctx, db=db, workers=workers)
-    with open_store(settings.db) as store, _progress(quiet) as bar:
+    cluster = _dask_analyser(ctx, dask, workers, settings)
+    with open_store(settings.db) as store, cluster as analyser, _progress(quiet) as bar:
 
         def on_outcome(o: Outcome) -> None:
             bar.update(1)
@@ -267,6 +319,7 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, quiet: bo
             raws=store.raw_documents(),
             force=True,
             on_outcome=on_outcome,
+            analyser=analyser,
         )
     _print_report(report, settings, as_json=False)
     if report.all_failed:
@@ -861,6 +914,43 @@ def serve_cmd(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+@main.group(name="db")
+def db_group() -> None:
+    """Whole databases: copy one between backends (SQLite file ↔ postgresql:// URL)."""
+
+
+@db_group.command(name="copy")
+@click.argument("src", metavar="SRC")
+@click.argument("dst", metavar="DST")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def db_copy(src: str, dst: str, quiet: bool) -> None:
+    """Copy every table of SRC into the new or empty DST (each a file path or a postgresql:// URL), then
+    check that every table has as many rows in DST as in SRC."""
+    from tqdm import tqdm
+
+    from wirewatch.store import open_store
+    from wirewatch.store.copy import copy_database, table_counts
+
+    if src.strip() == dst.strip():
+        raise UsageError("SRC and DST are the same database")
+    with open_store(src) as source, open_store(dst) as target:
+        total = sum(table_counts(source).values())
+        with tqdm(
+            total=total, desc="copy", unit=" row", file=sys.stderr, disable=quiet or None, dynamic_ncols=True
+        ) as bar:
+
+            def progress(table: str, n: int) -> None:
+                bar.set_postfix_str(table, refresh=False)
+                bar.update(n)
+
+            result = copy_database(source, target, progress=progress)
+    width = max(map(len, result), default=0)
+    for table, (before, after) in result.items():
+        click.echo(f"{table:<{width}} {before:>9} → {after}")
+    rows = sum(n for n, _ in result.values())
+    click.echo(f"copied {rows} rows in {len(result)} tables; every count matches")
+
+
 @main.group(name="token")
 def token_group() -> None:
     """API tokens for `wirewatch serve`: create (shown once), list, revoke. Only a hash is stored."""
@@ -1439,6 +1529,109 @@ def eval_link(ctx: click.Context, directory: Path, split: str, as_json: bool) ->
 
     metrics = evaluate_link(directory, _settings(ctx), split=None if split == "all" else split)
     _echo_metrics(metrics, as_json=as_json)
+
+
+@main.command(name="watch")
+@click.argument("feeds_file", metavar="FEEDS.txt", type=click.Path(dir_okay=False))
+@click.option(
+    "--every",
+    default="15m",
+    show_default=True,
+    metavar="INTERVAL",
+    help="How often each feed is polled: 30s, 15m, 2h, 1d or seconds. Failures back off from it.",
+)
+@click.option(
+    "--delay",
+    "host_delay",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Least time between two requests to one host (a longer robots.txt Crawl-delay wins).",
+)
+@click.option("--once", is_flag=True, help="Poll every due feed once, then exit (for cron and tests).")
+@db_option
+@allow_private_option
+@click.pass_context
+def watch_cmd(
+    ctx: click.Context,
+    feeds_file: str,
+    every: str,
+    host_delay: float,
+    once: bool,
+    db: str | None,
+    allow_private: bool | None,
+) -> None:
+    """Poll the RSS/Atom feeds listed in FEEDS.txt (one URL a line, # comments) and ingest new items.
+
+    Conditional GETs (ETag, Last-Modified), one request at a time per host, robots.txt honoured, failing
+    feeds backed off (INTERVAL x 2^failures, at most a day). Feed state is kept in the database, so a
+    restarted watcher resumes where it stopped; items already stored are never stored twice. Ctrl-C stops.
+    Exits 1 with --once when every polled feed failed.
+    """
+    from wirewatch.ingest.watch import PollResult, Watcher, parse_every, read_feed_list
+    from wirewatch.store import open_store
+
+    try:
+        interval = parse_every(every)
+    except WirewatchError as e:
+        raise click.BadParameter(e.message, ctx, param_hint="--every") from e
+    urls = read_feed_list(feeds_file)
+    if not urls:
+        raise click.UsageError(f"{feeds_file} lists no feed URLs", ctx)
+    settings = _settings(ctx, db=db, allow_private=allow_private)
+
+    def on_poll(r: PollResult) -> None:
+        if r.status == "failed":
+            click.echo(f"{'failed':<12} {r.error} (next poll {r.next_poll})", err=True)
+            return
+        counts = ", ".join(f"{v} {k}" for k, v in r.report.counts.items() if v)
+        extra = f" ({counts})" if counts else ""
+        click.echo(f"{r.status:<12} {r.url}: {r.new} new items{extra}")
+
+    with (
+        open_store(settings.db) as store,
+        Watcher(store, settings, every=interval, host_delay=host_delay) as w,
+    ):
+        if not once:
+            click.echo(f"watching {len(urls)} feeds every {every} into {settings.db}; Ctrl-C stops", err=True)
+        try:
+            results = w.run(urls, once=once, on_poll=on_poll)
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+            return
+    if once and results and all(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@main.command(name="feeds")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the feeds' state as a JSON list.")
+@click.pass_context
+def feeds_cmd(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """List the feeds `wirewatch watch` polls: last success, last error, items seen, next poll."""
+    from wirewatch.store import open_store
+
+    settings = _settings(ctx, db=db)
+    with open_store(settings.db) as store:
+        feeds = store.feeds()
+    if as_json:
+        _echo_json(feeds)
+        return
+    if not feeds:
+        click.echo(f"no feeds watched in {settings.db} (wirewatch watch FEEDS.txt)")
+        return
+    for f in feeds:
+        click.echo(f["url"])
+        click.echo(f"  last success  {f['last_success'] or 'never'}")
+        if f["error_count"]:
+            times = "1 time" if f["error_count"] == 1 else f"{f['error_count']} times"
+            click.echo(f"  failing       {times} in a row; last at {f['last_error_at']}")
+            click.echo(f"  last error    {f['last_error']}")
+        elif f["last_error"]:
+            click.echo(f"  last error    {f['last_error_at']}: {f['last_error']}")
+        click.echo(f"  items seen    {f['items_seen']}")
+        click.echo(f"  next poll     {f['next_poll'] or 'now'}")
 
 
 @main.command(name="settings")

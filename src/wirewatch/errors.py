@@ -80,3 +80,12 @@ class GazetteerError(WirewatchError):
 
 
 __all__ += ["GazetteerError"]
+
+
+class ClusterError(WirewatchError):
+    """W7xx: the Dask cluster named by ``--dask`` cannot be started or reached."""
+
+    code = "W701"
+
+
+__all__ += ["ClusterError"]

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STAGES",
+    "Analyser",
     "BatchReport",
     "Outcome",
     "Stage",
@@ -314,6 +315,10 @@ def _results(
         return [InputError(f"worker failed ({type(e).__name__}: {e})", input=r.name) for r in raws]
 
 
+Analyser = Callable[[Iterable[RawDocument]], Iterator[tuple[RawDocument, Analysis | WirewatchError]]]
+"""Turns inputs into ``(input, result)`` pairs, in input order, where to analyse them is its business."""
+
+
 def run_batch(
     sources: Iterable[str],
     store: Store,
@@ -326,13 +331,17 @@ def run_batch(
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
     executor: Executor | None = None,
+    analyser: Analyser | None = None,
 ) -> BatchReport:
     """Read ``sources`` (or re-run ``raws``), analyse, and store each article in its own transaction.
 
     ``published`` / ``outlet`` fill in inputs that carry none. With ``force`` (reprocess) inputs whose bytes
     are already stored are analysed again; otherwise they are reported unchanged without any work.
     ``executor`` runs the analyses (e.g. a warm :func:`worker_pool`); without one, ``settings.workers`` says
-    whether they run in this process or in a pool made for this batch.
+    whether they run in this process or in a pool made for this batch. ``analyser`` replaces both: it is
+    given the inputs still to do (already-stored ones are skipped before it sees them) and yields each with
+    its result, e.g. :func:`wirewatch.pipeline_dask.dask_analyser` on a Dask cluster; this process stays
+    the only writer.
     """
     from wirewatch.ingest.sources import InputFailure, read_sources
 
@@ -366,7 +375,8 @@ def run_batch(
             yield item
 
     try:
-        for raw, result in _analyses(todo(), settings, executor):
+        results = analyser(todo()) if analyser is not None else _analyses(todo(), settings, executor)
+        for raw, result in results:
             if isinstance(result, WirewatchError):
                 if result.input is None:
                     result.input = raw.name

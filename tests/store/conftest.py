@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
 from wirewatch.records import Analysis, Article, Entity, RawDocument
-from wirewatch.store import SqliteStore, open_store
+from wirewatch.store import Store, open_store
 
 PRODUCER = {"wirewatch": "0.1.0-test", "spacy_model": "none"}
 
@@ -78,16 +82,77 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "wirewatch.db"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: reads SQLite's own tables, pragmas or files (the store fixture skips PostgreSQL)",
+    )
+
+
+def postgres_url() -> str:
+    """``$WIREWATCH_TEST_POSTGRES_URL``; skips the test when it is unset, but fails it in CI (``CI=true``)."""
+    url = os.environ.get("WIREWATCH_TEST_POSTGRES_URL", "").strip()
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("WIREWATCH_TEST_POSTGRES_URL is unset in CI: the PostgreSQL store tests can't run")
+        pytest.skip(
+            "PostgreSQL tests need WIREWATCH_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test)"
+        )
+    return url
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema ``wirewatch_test_<random>`` in the test server: the URL whose search_path is that
+    schema, dropped with everything in it afterwards."""
+    import psycopg
+
+    base = postgres_url()
+    schema = f"wirewatch_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    parts = urlsplit(base)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "options"]
+    query.append(("options", f"-csearch_path={schema}"))
+    try:
+        yield urlunsplit(parts._replace(query=urlencode(query)))
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """A new, empty database of each backend: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(db_path)
+        return
+    if request.node.get_closest_marker("sqlite_only") is not None:
+        pytest.skip("reads SQLite's own tables, pragmas or files")
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[SqliteStore]:
-    s = open_store(str(db_path))
-    assert isinstance(s, SqliteStore)
+def store(store_url: str) -> Iterator[Store]:
+    s = open_store(store_url)
     yield s
     s.close()
 
 
+def index_names(store: Store, table: str) -> set[str]:
+    """The names of a table's indexes, in either backend."""
+    from wirewatch.store.postgres import PostgresStore
+
+    conn = store.connection  # type: ignore[attr-defined]
+    if isinstance(store, PostgresStore):
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?"
+        return {r[0] for r in conn.execute(sql, (table,))}
+    return {r[1] for r in conn.execute(f"PRAGMA index_list({table})")}
+
+
 @pytest.fixture
-def run_id(store: SqliteStore) -> int:
+def run_id(store: Store) -> int:
     return store.start_run("ingest", PRODUCER, {"languages": "en"})
 
 

@@ -17,7 +17,7 @@ from wirewatch.store import SqliteStore, open_store
 from wirewatch.store.base import EVENT_TYPES, check_event_filters, dumps_json, utc_now
 from wirewatch.store.schema import known_migrations, split_statements
 
-from .conftest import PRODUCER, Make, claim, source
+from .conftest import PRODUCER, Make, claim, index_names, source
 from .test_places import place
 
 Pair = tuple[Analysis, RawDocument]
@@ -251,9 +251,9 @@ def test_columns_copy_the_event_fields(store: SqliteStore, stored: tuple[Pair, P
     accuse = conn.execute("SELECT * FROM events WHERE id = ?", (f"{aid}:e2",)).fetchone()
     assert accuse["allegation"] == 1 and accuse["start_date"] is None and accuse["end_date"] == "2024-06-03"
     assert conn.execute("SELECT size FROM events WHERE id = ?", (f"{b.article.id}:e1",)).fetchone()[0] == 2000
-    indexes = {r[1] for r in conn.execute("PRAGMA index_list(events)")}
+    indexes = index_names(store, "events")
     assert {"events_article_id", "events_type", "events_start_date"} <= indexes
-    assert "event_actors_country" in {r[1] for r in conn.execute("PRAGMA index_list(event_actors)")}
+    assert "event_actors_country" in index_names(store, "event_actors")
 
 
 def test_resave_replaces_events_and_unchanged_writes_nothing(

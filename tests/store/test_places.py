@@ -17,7 +17,7 @@ from wirewatch.store import SqliteStore, open_store
 from wirewatch.store.base import dumps_json, utc_now
 from wirewatch.store.schema import known_migrations, split_statements
 
-from .conftest import PRODUCER, Make
+from .conftest import PRODUCER, Make, index_names
 
 Pair = tuple[Analysis, RawDocument]
 
@@ -138,7 +138,7 @@ def test_columns_copy_the_place_fields(store: SqliteStore, stored: tuple[Pair, P
     assert json.loads(row["record"]) == a.places[0]
     loose = store.connection.execute("SELECT * FROM places WHERE id = ?", (f"{aid}:p3",)).fetchone()
     assert loose["lat"] is None and loose["geonameid"] is None and loose["relation"] is None
-    indexes = {r[1] for r in store.connection.execute("PRAGMA index_list(places)")}
+    indexes = index_names(store, "places")
     assert {"places_article_id", "places_country", "places_geonameid"} <= indexes
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.store.conftest import postgres_schema
 from tests.store.filter_fixtures import S1, A, B, C, build
 
 from wirewatch.errors import UsageError
@@ -19,12 +19,17 @@ SHARED = ("since", "until", "type", "country", "admin1", "source", "source_kind"
 LISTS = ("articles", "claims", "events", "places", "stories", "event_points")
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteStore]:
-    s = open_store(build(str(tmp_path_factory.mktemp("shared") / "filters.db")))
-    assert isinstance(s, SqliteStore)
-    yield s
-    s.close()
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    if request.param == "sqlite":
+        s = open_store(build(str(tmp_path_factory.mktemp("shared") / "filters.db")))
+        yield s
+        s.close()
+        return
+    with postgres_schema() as url:
+        s = open_store(build(url))
+        yield s
+        s.close()
 
 
 def test_check_shared_filters_normalises() -> None:
@@ -102,7 +107,7 @@ def test_a_search_fts5_cannot_read_is_quoted_or_empty(store: SqliteStore) -> Non
     assert [a["id"] for a in store.articles(search="talk*")] == [C]  # FTS5 syntax works
 
 
-def test_the_map_points_admin1_is_the_points_place(tmp_path: Path) -> None:
+def test_the_map_points_admin1_is_the_points_place(store_url: str) -> None:
     """An event placed in two divisions: the map keeps only its point in the one asked for, while the
     events list keeps the event."""
     from dataclasses import replace
@@ -111,13 +116,12 @@ def test_the_map_points_admin1_is_the_points_place(tmp_path: Path) -> None:
 
     from wirewatch.records import RawDocument
 
-    path = str(tmp_path / "two.db")
     a = analyses()[0]
     second = _place(A, 2, "Izium", "UA", "Kharkiv Oblast", 49.2, 37.3)
     first = {**a.places[0], "admin1": "Donetsk Oblast"}
     event = {**a.events[0], "where": [*a.events[0]["where"], {**a.events[0]["where"][0], "place": f"{A}:p2"}]}
     a = replace(a, places=(first, second), events=(event,))
-    with open_store(path) as s:
+    with open_store(store_url) as s:
         s.save_analysis(a, RawDocument(name="a", data=b"a", kind="text"), s.start_run("t", {}, {}))
         assert [p["place"] for p in s.event_points(admin1="kharkiv oblast")] == [f"{A}:p2"]
         assert [e["id"] for e in s.events(admin1="kharkiv oblast")] == [f"{A}:e1"]

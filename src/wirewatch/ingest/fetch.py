@@ -33,7 +33,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -92,6 +92,9 @@ class FetchResult:
     url: str
     data: bytes
     content_type: str | None
+    status: int = 200  # 304 only for a conditional request (``headers`` with If-None-Match/If-Modified-Since)
+    etag: str | None = None  # the response's ETag and Last-Modified, for the next conditional request
+    last_modified: str | None = None
 
 
 def human_bytes(n: int) -> str:
@@ -335,8 +338,12 @@ class Fetcher:
                 raise _refused(name, hop, host, a, reason)
         return parsed
 
-    def fetch(self, url: str) -> FetchResult:
+    def fetch(self, url: str, *, headers: Mapping[str, str] | None = None) -> FetchResult:
         """GET ``url`` under every rule of this module and return its body; raise :class:`FetchError`.
+
+        ``headers`` are sent as well. With ``If-None-Match`` or ``If-Modified-Since`` among them (a
+        conditional GET), a ``304 Not Modified`` answer is returned as a result with ``status`` 304 and no
+        data instead of raising.
 
         ``fetch_timeout`` is an overall deadline: each hop's connect/read timeouts are set to the time left,
         and the deadline is checked again between body chunks, so a fetch ends at most about one read
@@ -345,6 +352,8 @@ class Fetcher:
         settings = self.settings
         deadline = time.monotonic() + settings.fetch_timeout
         current = url
+        sent = {**self._headers, **(headers or {})}
+        conditional = any(k.lower() in ("if-none-match", "if-modified-since") for k in sent)
         for _hop in range(MAX_REDIRECTS + 1):
             self.check_url(current, original=url)
             remaining = deadline - time.monotonic()
@@ -352,7 +361,7 @@ class Fetcher:
                 raise _timeout(url, settings)
             try:
                 request = self.client.build_request(
-                    "GET", current, headers=self._headers, timeout=httpx.Timeout(remaining)
+                    "GET", current, headers=sent, timeout=httpx.Timeout(remaining)
                 )
                 response = self.client.send(request, stream=True, follow_redirects=False)
             except _AddressRefused as e:
@@ -365,7 +374,16 @@ class Fetcher:
                     f"could not connect: {_reason(e)}; check the URL and your network", input=url, code="W204"
                 ) from e
             try:
-                if response.is_redirect:
+                if response.status_code == 304 and conditional:
+                    return FetchResult(
+                        url=str(response.url),
+                        data=b"",
+                        content_type=response.headers.get("content-type"),
+                        status=304,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                    )
+                if response.has_redirect_location:  # not is_redirect: a 300 or 304 has no Location
                     location = response.headers["location"]
                     try:
                         current = str(response.url.join(location))
@@ -385,7 +403,12 @@ class Fetcher:
                     )
                 data = self._read_body(url, response, deadline)
                 return FetchResult(
-                    url=str(response.url), data=data, content_type=response.headers.get("content-type")
+                    url=str(response.url),
+                    data=data,
+                    content_type=response.headers.get("content-type"),
+                    status=response.status_code,
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
                 )
             finally:
                 response.close()

@@ -38,8 +38,9 @@ __all__ = [
 def open_store(url: str, *, shared: bool = False) -> Store:
     """Open (creating if needed) the database at ``url``.
 
-    ``url`` is a file path, ``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``:memory:``;
-    ``postgresql://...`` is reserved for the PostgreSQL backend. Problems are a one-line
+    ``url`` is a file path, ``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``:memory:``
+    (SQLite), or ``postgresql://user@host:5432/db`` (also ``postgres://``; PostgreSQL, see
+    :mod:`wirewatch.store.postgres`). Problems are a one-line
     :class:`~wirewatch.errors.StoreError` naming the database. ``shared``: usable from several threads one at
     a time (the web server's requests), never concurrently.
     """
@@ -47,7 +48,9 @@ def open_store(url: str, *, shared: bool = False) -> Store:
         raise StoreError("no database given; pass --db PATH or set $WIREWATCH_DB")
     scheme = urlsplit(url).scheme.lower() if "://" in url else ""
     if scheme in {"postgresql", "postgres"} or scheme.startswith("postgresql+"):
-        raise StoreError("PostgreSQL support is not built yet; use a SQLite file path", input=_redact(url))
+        from wirewatch.store.postgres import PostgresStore  # psycopg is imported only when it is needed
+
+        return PostgresStore(url, shared=shared)
     if scheme == "sqlite":
         path = url.split("://", 1)[1]
         path = path[1:] if path.startswith("/") else path  # sqlite:///x.db → x.db, sqlite:////abs → /abs

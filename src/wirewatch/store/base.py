@@ -32,6 +32,7 @@ __all__ = [
     "CLAIM_KINDS",
     "EVENT_TYPES",
     "EVIDENTIALS",
+    "FEED_FIELDS",
     "PLACE_LEVELS",
     "SOURCE_KINDS",
     "EventFilters",
@@ -48,6 +49,20 @@ __all__ = [
 ]
 
 SaveResult = Literal["new", "updated", "unchanged"]
+
+#: The keys of each dict :meth:`Store.feeds` returns, in order (``feeds --json``); times are ISO 8601 UTC.
+FEED_FIELDS: tuple[str, ...] = (
+    "url",
+    "etag",
+    "last_modified",
+    "last_success",
+    "last_error",
+    "last_error_at",
+    "error_count",
+    "next_poll",
+    "items_seen",
+    "added_at",
+)
 
 ARTICLE_STATUSES: tuple[str, ...] = ("ok", "failed", "skipped")
 
@@ -619,6 +634,27 @@ class Store(ABC):
     @abstractmethod
     def revoke_token(self, token_id: int) -> bool:
         """Revoke a token; False when there is no live token with that id."""
+
+    # -- watched feeds (``wirewatch watch``; migration 0013) ------------------------------------------------
+
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every watched feed's state, by URL: the keys of :data:`FEED_FIELDS` (``None`` where unset)."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep watched feeds")
+
+    def save_feed(self, url: str, **state: Any) -> None:
+        """Add feed ``url`` if it is new (``added_at`` now, ``error_count`` and ``items_seen`` 0), then set
+        the given columns (names from :data:`FEED_FIELDS` except ``url``, ``items_seen`` and ``added_at``;
+        ``None`` clears one). One transaction."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep watched feeds")
+
+    def seen_items(self, url: str, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` (item guids or URLs) are recorded as seen in feed ``url``."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep watched feeds")
+
+    def add_seen_items(self, url: str, keys: Iterable[str]) -> int:
+        """Record ``keys`` as seen in feed ``url`` (which must exist; keys already recorded are ignored),
+        add the number newly recorded to its ``items_seen``, and return that number. One transaction."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep watched feeds")
 
     @abstractmethod
     def story_of(self, article_id: str) -> str | None:

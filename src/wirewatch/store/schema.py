@@ -12,6 +12,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from wirewatch.errors import StoreError
 from wirewatch.store.base import utc_now
@@ -38,9 +39,31 @@ class Migration:
     sql: str
 
 
-def known_migrations() -> list[Migration]:
-    """The migrations shipped with this wirewatch, in version order (checked for gaps)."""
-    folder = resources.files("wirewatch.store").joinpath("migrations")
+def known_migrations(dialect: str = "sqlite") -> list[Migration]:
+    """The migrations shipped with this wirewatch, in version order (checked for gaps).
+
+    ``dialect`` ``"postgres"`` gives the PostgreSQL files (``migrations/postgres/``): one history for both
+    backends, so they must have exactly the versions and names of the SQLite files, without gaps.
+    """
+    if dialect == "postgres":
+        shared = known_migrations()
+        folder = resources.files("wirewatch.store").joinpath("migrations").joinpath("postgres")
+        own = _read_folder(folder, "migrations/postgres")
+        names, own_names = [m.name for m in shared], [m.name for m in own]
+        if own_names != names:
+            missing = sorted(set(names) - set(own_names))
+            extra = sorted(set(own_names) - set(names))
+            raise StoreError(
+                "the PostgreSQL migrations do not match the SQLite ones (one history for both backends): "
+                f"missing {missing or 'none'}, unexpected {extra or 'none'}"
+            )
+        return own
+    if dialect != "sqlite":
+        raise StoreError(f"unknown SQL dialect {dialect!r}")
+    return _read_folder(resources.files("wirewatch.store").joinpath("migrations"), "migrations")
+
+
+def _read_folder(folder: Any, where: str) -> list[Migration]:
     found: list[Migration] = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
@@ -48,7 +71,7 @@ def known_migrations() -> list[Migration]:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     if not found:
         raise StoreError(
-            "no schema migration files found in wirewatch/store/migrations; reinstall wirewatch "
+            f"no schema migration files found in wirewatch/store/{where}; reinstall wirewatch "
             "(its package data is missing)"
         )
     found.sort(key=lambda m: m.version)

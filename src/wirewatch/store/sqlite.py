@@ -23,6 +23,7 @@ from wirewatch.store.base import (
     ARTICLE_FIELDS,
     ARTICLE_STATUSES,
     CLAIM_KINDS,
+    FEED_FIELDS,
     TOKEN_ROLES,
     SaveResult,
     SharedFilters,
@@ -797,6 +798,52 @@ class SqliteStore(Store):
                 (utc_now(), token_id),
             )
             return cur.rowcount > 0
+
+    # -- watched feeds ---------------------------------------------------------------------------------
+
+    def feeds(self) -> list[dict[str, Any]]:
+        rows = self._read(f"SELECT {', '.join(FEED_FIELDS)} FROM feeds ORDER BY url", ())
+        return [dict(row) for row in rows]
+
+    def save_feed(self, url: str, **state: Any) -> None:
+        allowed = set(FEED_FIELDS) - {"url", "items_seen", "added_at"}
+        unknown = sorted(set(state) - allowed)
+        if unknown:
+            raise ValueError(f"not feed state columns: {', '.join(unknown)}")
+        with self._transaction("save feed") as conn:
+            conn.execute(
+                "INSERT INTO feeds(url, added_at) VALUES (?, ?) ON CONFLICT(url) DO NOTHING", (url, utc_now())
+            )
+            if state:
+                names = sorted(state)
+                sets = ", ".join(f"{n} = ?" for n in names)
+                conn.execute(f"UPDATE feeds SET {sets} WHERE url = ?", (*(state[n] for n in names), url))
+
+    def seen_items(self, url: str, keys: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._read(
+                f"SELECT item_key FROM feed_items WHERE feed_url = ? AND item_key IN ({marks})", (url, *chunk)
+            )
+            found.update(str(row[0]) for row in rows)
+        return found
+
+    def add_seen_items(self, url: str, keys: Iterable[str]) -> int:
+        now = utc_now()
+        added = 0
+        with self._transaction("record seen feed items") as conn:
+            for key in dict.fromkeys(keys):
+                cur = conn.execute(
+                    "INSERT INTO feed_items(feed_url, item_key, seen_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (url, key, now),
+                )
+                added += cur.rowcount
+            conn.execute("UPDATE feeds SET items_seen = items_seen + ? WHERE url = ?", (added, url))
+        return added
 
     def story_of(self, article_id: str) -> str | None:
         row = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
