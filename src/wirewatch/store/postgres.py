@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 from wirewatch.errors import StoreError
 from wirewatch.store.base import dumps_json, utc_now
 from wirewatch.store.schema import known_migrations
-from wirewatch.store.sqlite import _SEARCH, SqliteStore
+from wirewatch.store.sqlite import _SEARCH, SqliteStore, _story_row
 
 __all__ = ["PostgresStore", "redact", "translate", "ts_query"]
 
@@ -294,17 +294,7 @@ class PostgresStore(SqliteStore):
                     "last_seen = excluded.last_seen, n_articles = excluded.n_articles, "
                     "n_outlets = excluded.n_outlets, independent_origins = excluded.independent_origins, "
                     "contested = excluded.contested, record = excluded.record",
-                    (
-                        story["id"],
-                        block,
-                        story.get("first_seen"),
-                        story.get("last_seen"),
-                        len(story["articles"]),
-                        len(story.get("outlets") or ()),
-                        int(story.get("independent_origins") or 0),
-                        int(bool(story.get("contested"))),
-                        dumps_json(story),
-                    ),
+                    _story_row(story, block),
                 )
                 conn.executemany(
                     "INSERT INTO story_articles (article_id, story_id, block) VALUES (?,?,?) "

@@ -49,6 +49,21 @@ _META_KEYS = ("external_id", "title", "published", "outlet")
 _INPUT_KEYS = ("name", "kind", "url", *_META_KEYS, "content_type", "record_format")
 
 
+def _story_row(story: dict[str, Any], block: str) -> tuple[Any, ...]:
+    """A Story's row of ``stories``, in column order (both backends write it)."""
+    return (
+        story["id"],
+        block,
+        story.get("first_seen"),
+        story.get("last_seen"),
+        len(story["articles"]),
+        len(story.get("outlets") or ()),
+        int(story.get("independent_origins") or 0),
+        int(bool(story.get("contested"))),
+        dumps_json(story),
+    )
+
+
 class SqliteStore(Store):
     """A wirewatch database in one SQLite file (or ``":memory:"``, for tests).
 
@@ -590,17 +605,7 @@ class SqliteStore(Store):
             for story in stories:
                 conn.execute(
                     "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?)",
-                    (
-                        story["id"],
-                        block,
-                        story.get("first_seen"),
-                        story.get("last_seen"),
-                        len(story["articles"]),
-                        len(story.get("outlets") or ()),
-                        int(story.get("independent_origins") or 0),
-                        int(bool(story.get("contested"))),
-                        dumps_json(story),
-                    ),
+                    _story_row(story, block),
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO story_articles VALUES (?,?,?)",
