@@ -479,3 +479,20 @@ def test_who_said_what_escapes_control_characters() -> None:
     text = who_said_what([evil])
     assert "\x1b" not in text and "\x07" not in text
     assert "boom [2J next line" in text and "Bad ]0;title Actor [person]" in text
+
+
+def test_ingest_lists_the_first_20_stored_and_counts_the_rest(tmp_path: Path) -> None:
+    records = tmp_path / "wire.jsonl"
+    lines = [
+        json.dumps(
+            {"id": f"w{i}", "title": f"Report {i}", "text": f"Officials in Kyiv said drones hit depot {i}."}
+        )
+        for i in range(23)
+    ]
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("ingest", str(records), "--db", str(tmp_path / "w.db"), "-q")
+    assert result.exit_code == 0, result.output
+    listed = [line for line in result.stdout.splitlines() if line.startswith("  new ")]
+    assert [line.rsplit(" ", 1)[-1] for line in listed] == [str(i) for i in range(20)]
+    assert "  … and 3 more (wirewatch articles" in result.stdout
+    assert "23 inputs in" in result.stdout and "23 new, 0 failed" in result.stdout

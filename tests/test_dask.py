@@ -3,7 +3,9 @@ alone, a killed worker loses and duplicates nothing. One LocalCluster of 2 worke
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
 import signal
 import sqlite3
@@ -183,3 +185,63 @@ def test_cli_ingest_with_dask_local(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ingest", "--db", db, "--dask", "local:1", "-q", *sources])
     assert result.exit_code == 0, result.output
     assert "2 new, 1 failed" in result.output
+
+
+def _count_articles(url: str) -> int:
+    with open_store(url) as store:
+        return int(store.counts()["articles"])
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "db.sqlite")
+        return
+    from tests.store.conftest import postgres_schema
+
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.mark.model
+def test_a_killed_writer_loses_no_article_and_stores_none_twice(db_url: str, tmp_path: Path) -> None:
+    """``wirewatch ingest --dask`` is killed (SIGKILL) once some articles are stored; the same command run
+    again stores the rest, each input once."""
+    import subprocess
+    import sys
+    import time
+
+    n = 30
+    sources = write_inputs(tmp_path / "in", n=n, bad=False)
+    command = [sys.executable, "-m", "wirewatch", "ingest", "--db", db_url, "--dask", "local:1", "-q"]
+    proc = subprocess.Popen(
+        [*command, str(tmp_path / "in")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its Dask workers too, to clean up after the kill
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _count_articles(db_url) >= 4:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)  # the writer only: its workers are left running, as in a crash
+        proc.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    before = _count_articles(db_url)
+    assert 4 <= before < n
+
+    again = subprocess.run(
+        [*command, "--json", str(tmp_path / "in")], capture_output=True, text=True, timeout=180
+    )
+    assert again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout.strip().splitlines()[-1])
+    assert summary["summary"]["unchanged"] == before and summary["summary"]["new"] == n - before
+    with open_store(db_url) as store:
+        ids = [a["id"] for a in store.articles(limit=n + 10)]
+    assert len(ids) == len(set(ids)) == n
+    assert len(sources) == n

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from wirewatch.pipeline import STAGES, Stage, check_order, looks_like_html
+from wirewatch.pipeline import STAGES, BatchReport, Outcome, Stage, check_order, looks_like_html
 
 
 def test_declared_stages_are_in_a_valid_order() -> None:
@@ -78,3 +78,19 @@ def test_stages_setting_leaves_claims_out() -> None:
     assert with_claims.skipped == {}
     assert without.claims == () and "claims" in without.skipped
     assert without.entities == with_claims.entities  # the NLP stage itself is untouched
+
+
+def test_a_report_keeping_no_outcomes_still_counts_every_one() -> None:
+    """``keep=0`` (the CLI's, so memory stays flat over millions of inputs): counts without the list."""
+    statuses = ["new", "failed", "unchanged", "new", "skipped", "failed", "updated"]
+    kept, bounded, none = BatchReport(), BatchReport(keep=2), BatchReport(keep=0)
+    for i, status in enumerate(statuses):
+        for report in (kept, bounded, none):
+            report.add(Outcome(f"in{i}", status))
+    assert kept.counts == bounded.counts == none.counts
+    assert none.counts == {"new": 2, "updated": 1, "unchanged": 1, "skipped": 1, "failed": 2}
+    assert [o.name for o in bounded.outcomes] == ["in0", "in1"] and none.outcomes == []
+    assert none.inputs == 7 and not none.all_failed
+    failing = BatchReport(keep=0)
+    failing.add(Outcome("x", "failed"))
+    assert failing.all_failed and not BatchReport(keep=0).all_failed

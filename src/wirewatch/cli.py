@@ -255,11 +255,13 @@ def ingest(
         )
     settings = _settings(ctx, db=db, workers=workers, allow_private=allow_private)
     cluster = _dask_analyser(ctx, dask, workers, settings)
+    listed = _Listed()
     with open_store(settings.db) as store, cluster as analyser, _progress(quiet) as bar:
 
         def on_outcome(o: Outcome) -> None:
             bar.update(1)
             bar.set_postfix_str(o.status, refresh=False)
+            listed.add(o)
             if as_json:
                 click.echo(json.dumps(_outcome_dict(o), ensure_ascii=False))
             elif o.status == "failed":
@@ -273,8 +275,9 @@ def ingest(
             outlet=outlet,
             on_outcome=on_outcome,
             analyser=analyser,
+            keep=None if show_articles else 0,  # memory stays flat over millions of inputs
         )
-        _print_report(report, settings, as_json=as_json)
+        _print_report(report, settings, as_json=as_json, listed=listed)
         if show_articles and not as_json:
             from wirewatch.render import analysis_summary
 
@@ -304,10 +307,12 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, dask: Any
 
     settings = _settings(ctx, db=db, workers=workers)
     cluster = _dask_analyser(ctx, dask, workers, settings)
+    listed = _Listed()
     with open_store(settings.db) as store, cluster as analyser, _progress(quiet) as bar:
 
         def on_outcome(o: Outcome) -> None:
             bar.update(1)
+            listed.add(o)
             if o.status == "failed":
                 bar.write(f"failed: {o.error}", file=sys.stderr)
 
@@ -320,8 +325,9 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, dask: Any
             force=True,
             on_outcome=on_outcome,
             analyser=analyser,
+            keep=0,
         )
-    _print_report(report, settings, as_json=False)
+    _print_report(report, settings, as_json=False, listed=listed)
     if report.all_failed:
         sys.exit(1)
 
@@ -1681,20 +1687,34 @@ def _outcome_dict(o: Any) -> dict[str, Any]:
     return {"input": o.name, "status": o.status, "id": o.article_id, "title": o.title, "error": o.error}
 
 
-def _print_report(report: Any, settings: Settings, *, as_json: bool) -> None:
+class _Listed:
+    """The first ``LISTED`` stored inputs of a batch (new, updated or skipped), for its closing report."""
+
+    SHOWN = frozenset({"new", "updated", "skipped"})
+    LISTED = 20
+
+    def __init__(self) -> None:
+        self.first: list[Any] = []
+
+    def add(self, o: Any) -> None:
+        if o.status in self.SHOWN and len(self.first) < self.LISTED:
+            self.first.append(o)
+
+
+def _print_report(report: Any, settings: Settings, *, as_json: bool, listed: _Listed) -> None:
     counts = report.counts
     if as_json:
         summary = {"summary": counts, "seconds": round(report.seconds, 2), "db": settings.db}
         click.echo(json.dumps(summary))
         return
-    shown = [o for o in report.outcomes if o.status in {"new", "updated", "skipped"}]
-    for o in shown[:20]:
+    for o in listed.first:
         note = f" (stored, not analysed: {o.error})" if o.status == "skipped" else ""
         click.echo(f"  {o.status:<8} {o.article_id}  {o.title or o.name}{note}")
-    if len(shown) > 20:
-        click.echo(f"  … and {len(shown) - 20} more (wirewatch articles --db {settings.db})")
+    shown = sum(counts[k] for k in _Listed.SHOWN)
+    if shown > len(listed.first):
+        click.echo(f"  … and {shown - len(listed.first)} more (wirewatch articles --db {settings.db})")
     parts = ", ".join(f"{v} {k}" for k, v in counts.items() if v or k in {"new", "failed"})
-    click.echo(f"{len(report.outcomes)} inputs in {report.seconds:.1f}s: {parts} → {settings.db}")
+    click.echo(f"{report.inputs} inputs in {report.seconds:.1f}s: {parts} → {settings.db}")
     if counts["failed"]:
         hint = f"wirewatch articles --status failed --db {settings.db}"
         click.echo(f"  failures (listed above) are kept: {hint}")

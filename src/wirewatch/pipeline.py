@@ -234,22 +234,36 @@ class Outcome:
     error: str | None = None
 
 
+STATUSES = ("new", "updated", "unchanged", "skipped", "failed")
+
+
 @dataclass(slots=True)
 class BatchReport:
+    """What a batch did: the count of every outcome, and the outcomes themselves (all of them, or the first
+    ``keep``: a run over millions of inputs keeps its memory flat with ``keep=0``)."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    keep: int | None = None
+    inputs: int = 0
+    _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+    def add(self, outcome: Outcome) -> None:
+        self.inputs += 1
+        self._counts[outcome.status] = self._counts.get(outcome.status, 0) + 1
+        if self.keep is None or len(self.outcomes) < self.keep:
+            self.outcomes.append(outcome)
 
     def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+        return self._counts.get(status, 0)
 
     @property
     def counts(self) -> dict[str, int]:
-        keys = ("new", "updated", "unchanged", "skipped", "failed")
-        return {k: self.count(k) for k in keys}
+        return {k: self.count(k) for k in STATUSES}
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.outcomes) and all(o.status == "failed" for o in self.outcomes)
+        return self.inputs > 0 and self.count("failed") == self.inputs
 
 
 def worker_pool(settings: Settings, workers: int | None = None) -> ProcessPoolExecutor:
@@ -332,6 +346,7 @@ def run_batch(
     on_outcome: Callable[[Outcome], None] | None = None,
     executor: Executor | None = None,
     analyser: Analyser | None = None,
+    keep: int | None = None,
 ) -> BatchReport:
     """Read ``sources`` (or re-run ``raws``), analyse, and store each article in its own transaction.
 
@@ -341,16 +356,17 @@ def run_batch(
     whether they run in this process or in a pool made for this batch. ``analyser`` replaces both: it is
     given the inputs still to do (already-stored ones are skipped before it sees them) and yields each with
     its result, e.g. :func:`wirewatch.pipeline_dask.dask_analyser` on a Dask cluster; this process stays
-    the only writer.
+    the only writer. ``keep`` bounds the outcomes the report holds (see :class:`BatchReport`); ``on_outcome``
+    sees every one.
     """
     from wirewatch.ingest.sources import InputFailure, read_sources
 
-    report = BatchReport()
+    report = BatchReport(keep=keep)
     started = time.perf_counter()
     run_id = store.start_run(command, producer(settings), dataclasses.asdict(settings))
 
     def emit(outcome: Outcome) -> None:
-        report.outcomes.append(outcome)
+        report.add(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
 

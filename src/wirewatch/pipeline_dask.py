@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import dask
 from distributed import Client, WorkerPlugin
 
 from wirewatch.errors import ClusterError, UsageError, WirewatchError
@@ -79,6 +80,41 @@ def parse_target(value: str) -> DaskTarget:
     )
 
 
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+TRIM_THRESHOLD = 128 << 20
+"""Free memory glibc keeps at the top of a worker's heap before giving it back to the system (bytes)."""
+MMAP_THRESHOLD = 32 << 20
+"""Allocations from this size up are mapped and unmapped one by one (bytes; 32 MiB is glibc's maximum)."""
+
+
+def tune_malloc() -> bool:
+    """Undo the Dask nanny's ``MALLOC_TRIM_THRESHOLD_=65536`` in this worker process.
+
+    The nanny starts every worker with that variable (``distributed.nanny.pre-spawn-environ``) so that
+    workers holding arrays give freed memory back quickly. Setting it also freezes glibc's mmap threshold at
+    128 KiB, so spaCy's arrays are mapped and unmapped on every document, and the heap is trimmed after most
+    frees: measured here, the pipeline ran 1.33× slower in such a process than in a plain one. The pipeline
+    frees everything it allocates between documents, so large thresholds cost no memory growth. Returns
+    False where there is no glibc (the variable does nothing there either).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)) and bool(
+        mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    )
+
+
 def warm(settings: Settings) -> None:
     """Load what :func:`analyze_batch` needs into this process's caches: the spaCy model, the gazetteer."""
     from wirewatch import nlp
@@ -101,10 +137,25 @@ class WarmPipeline(WorkerPlugin):
         self.settings = settings
 
     def setup(self, worker: Any) -> None:
+        tune_malloc()
         try:
             warm(self.settings)
         except WirewatchError as e:
             log.error("wirewatch worker could not load the pipeline: %s", e)
+
+
+LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.diagnostics.nvml": False,
+}
+"""Dask settings for a cluster started here. Dask's defaults suit interactive work: each worker samples its
+task thread's stack every 10 ms for the dashboard's profile, polls its memory every 100 ms and its system
+every 500 ms, all under the GIL. With one CPU-bound task thread per worker those cost the analysis time
+(measured: a worker's event-loop thread used 9% of a core). docs/scale.md shows how to set the same on
+workers started by hand (``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` ...)."""
 
 
 @contextlib.contextmanager
@@ -120,6 +171,8 @@ def dask_client(target: DaskTarget | str, settings: Settings) -> Iterator[Client
     with contextlib.ExitStack() as stack:
         try:
             if target.local:
+                # for the cluster's lifetime: a nanny passes the settings to a worker it restarts, too
+                stack.enter_context(dask.config.set(LOCAL_CONFIG))
                 cluster = stack.enter_context(
                     LocalCluster(
                         n_workers=target.workers,
@@ -151,27 +204,40 @@ def dask_client(target: DaskTarget | str, settings: Settings) -> Iterator[Client
         yield client
 
 
-def dask_analyser(client: Client, settings: Settings, *, window: int | None = None) -> Analyser:
+def dask_analyser(
+    client: Client, settings: Settings, *, window: int | None = None, hold: int | None = None
+) -> Analyser:
     """An ``analyser`` for :func:`wirewatch.pipeline.run_batch` that runs the batches on ``client``'s
-    workers, keeping at most ``window`` batches (default 2 × the cluster's threads) in flight."""
+    workers: at most ``window`` batches (default 2 × the cluster's threads) submitted and not finished, and at
+    most ``hold`` (default 4 × ``window``) submitted and not yet handed back.
+
+    Results are handed back in input order. A slow batch at the head therefore holds back those finished after
+    it; ``hold`` > ``window`` lets the workers go on meanwhile (with ``hold == window`` they would sit idle
+    until the head finished)."""
 
     def analyses(raws: Iterable[RawDocument]) -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
         from distributed import as_completed
 
         limit = window or max(2 * sum(client.nthreads().values()), 2)
+        most = max(hold or 4 * limit, limit)
         pending: deque[tuple[list[RawDocument], Any]] = deque()  # submitted, not yet handed back; in order
         finished = as_completed(loop=client.loop)
 
         def ready() -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
+            # First forget the finished futures (so their results can be freed once handed back): any batch
+            # that finishes from here on is queued in ``finished``, so ``drain`` never waits for nothing.
+            finished.next_batch(block=False)
             while pending and pending[0][1].done():
                 chunk, fut = pending.popleft()
                 yield from zip(chunk, _results(fut, chunk), strict=True)
-            finished.next_batch(block=False)  # forget finished futures, so their results can be freed
 
-        def drain(until: int) -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
-            while len(pending) > until:
-                if not pending[0][1].done():
-                    next(finished)  # blocks until some batch finishes (at least one is in flight)
+        def full(running: int, held: int) -> bool:
+            return sum(not fut.done() for _, fut in pending) >= running or len(pending) >= held
+
+        def drain(running: int, held: int) -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
+            yield from ready()
+            while pending and full(running, held):
+                next(finished)  # blocks until some batch finishes (the head at least is in flight)
                 yield from ready()
 
         try:
@@ -180,9 +246,8 @@ def dask_analyser(client: Client, settings: Settings, *, window: int | None = No
                 fut = client.submit(analyze_batch, chunk, settings, key=key, pure=False)
                 pending.append((chunk, fut))
                 finished.add(fut)
-                yield from ready()
-                yield from drain(limit - 1)
-            yield from drain(0)
+                yield from drain(limit, most)
+            yield from drain(0, 0)
         finally:
             for _, fut in pending:  # interrupted: don't leave work running on a shared cluster
                 fut.cancel()

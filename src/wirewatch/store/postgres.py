@@ -19,10 +19,13 @@ Migrations take a transaction-level advisory lock, so two processes opening a fr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import logging
 import re
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -33,6 +36,8 @@ from wirewatch.store.schema import known_migrations
 from wirewatch.store.sqlite import _SEARCH, SqliteStore, _story_row
 
 __all__ = ["PostgresStore", "redact", "translate", "ts_query"]
+
+log = logging.getLogger(__name__)
 
 _MIGRATIONS_LOCK = 72_657_001  # pg_advisory_xact_lock key: "wirewatch migrations"
 
@@ -332,24 +337,36 @@ class PostgresStore(SqliteStore):
 
     @contextmanager
     def _transaction(self, what: str | None = None) -> Iterator[Any]:
-        """One transaction on a pooled connection; rollback on any exception; psycopg errors → StoreError."""
+        """One transaction on a pooled connection; rollback on any exception; psycopg errors → StoreError
+        (:class:`ConnectionLost` when the connection broke: the transaction was not committed)."""
         psycopg = self._psycopg
         self._check_open()
+        conn = None
         try:
-            with self._pool.connection() as raw, raw.transaction():
-                yield _Connection(raw)
+            with self._pool.connection() as raw:
+                conn = raw
+                with raw.transaction():
+                    yield _Connection(raw)
         except psycopg.Error as e:
             about = f" (storing {what})" if what else ""
-            raise StoreError(f"database error{about}: {_first_line(e)}", input=self.path) from e
+            raise self._error(e, conn, f"database error{about}") from e
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         psycopg = self._psycopg
         self._check_open()
+        conn = None
         try:
             with self._pool.connection() as raw:
+                conn = raw
                 return _Connection(raw).execute(sql, params)
         except psycopg.Error as e:
-            raise StoreError(f"database error: {_first_line(e)}", input=self.path) from e
+            raise self._error(e, conn, "database error") from e
+
+    def _error(self, e: Exception, conn: Any, what: str) -> StoreError:
+        """``e`` as a StoreError; a ConnectionLost when the server went away (the connection is broken or
+        closed, or no connection could be had from the pool in time)."""
+        lost = isinstance(e, self._psycopg.OperationalError) and (conn is None or conn.broken or conn.closed)
+        return (ConnectionLost if lost else StoreError)(f"{what}: {_first_line(e)}", input=self.path)
 
     def _list(self, sql: str, params: Sequence[Any], search: str | None) -> list[Any]:
         if search is None:
@@ -364,6 +381,51 @@ class PostgresStore(SqliteStore):
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError("the store is closed", input=self.path)
+
+
+class ConnectionLost(StoreError):
+    """The connection to the server broke during a statement: what it was doing was not committed (or, if it
+    broke during COMMIT, perhaps was: every retried method is one transaction that is safe to run again)."""
+
+
+RETRY_DELAYS = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0)
+"""Seconds to wait before each new attempt of a method whose connection was lost. With the pool's own 30 s
+wait for a connection, a server that restarts within about a minute is ridden out."""
+
+_RETRIED = (
+    "start_run", "finish_run", "known_raw", "save_analysis", "save_failure", "articles", "article",
+    "analysis", "claims", "places", "events", "link_articles", "save_block", "add_story_override",
+    "story_overrides", "event_points", "sources", "add_correction", "corrections", "claim_chains",
+    "feeds", "save_feed", "seen_items", "add_seen_items", "story_of", "block_stories", "stories", "story",
+    "counts",
+)  # fmt: skip
+"""The store methods that are re-run when the connection is lost: each is one transaction or one read."""
+
+
+def _retrying(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: PostgresStore, *args: Any, **kwargs: Any) -> Any:
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                return method(self, *args, **kwargs)
+            except ConnectionLost as e:
+                if delay is None:
+                    raise StoreError(
+                        f"lost the connection to PostgreSQL and could not get it back after "
+                        f"{len(RETRY_DELAYS)} retries ({e.message})",
+                        input=self.path,
+                    ) from e
+                log.warning("%s: %s; retrying %s in %.1f s", self.path, e.message, method.__name__, delay)
+                with contextlib.suppress(Exception):
+                    self._pool.check()  # drop the pool's other idle connections that died with this one
+                time.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return call
+
+
+for _name in _RETRIED:
+    setattr(PostgresStore, _name, _retrying(getattr(PostgresStore, _name)))
 
 
 def _round5(value: Any) -> Any:
