@@ -101,14 +101,13 @@ class _Row(tuple):  # type: ignore[type-arg]
         return list(self._names)
 
 
+@functools.lru_cache(maxsize=512)
+def _row_type(names: tuple[str, ...]) -> type[_Row]:
+    return type("Row", (_Row,), {"_names": names, "__slots__": ()})
+
+
 def _row_factory(cursor: Any) -> Any:
-    names = tuple(d.name for d in (cursor.description or ()))
-    row_type = type("Row", (_Row,), {"_names": names, "__slots__": ()})
-
-    def make(values: Sequence[Any]) -> _Row:
-        return cast(_Row, row_type(values))
-
-    return make
+    return _row_type(tuple(d.name for d in (cursor.description or ())))
 
 
 class _Result:
@@ -150,9 +149,32 @@ class _Connection:
         query = translate(sql)
         if query.endswith(" RETURNING id"):
             query = query[: -len(" RETURNING id")]
+        copy = _copy_statement(query)
         with self._conn.cursor() as cur:
-            cur.executemany(query, items)
-            return _Result([], cur.rowcount, None)
+            if copy is None:
+                cur.executemany(query, items)
+                return _Result([], cur.rowcount, None)
+            # A plain many-row INSERT is one COPY: psycopg's executemany pays a Bind/Execute and a round of
+            # Python per row, which made a PostgreSQL ingest about 3x slower than SQLite's.
+            with cur.copy(copy) as out:
+                for item in items:
+                    out.write_row(item)
+            return _Result([], len(items), None)
+
+
+_PLAIN_INSERT = re.compile(
+    r"\s*INSERT INTO (\w+)\s*(\([^()]*\))?\s*VALUES\s*\((?:\s*%s\s*,)*\s*%s\s*\)\s*", re.IGNORECASE
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _copy_statement(query: str) -> str | None:
+    """``COPY table (columns) FROM STDIN`` for a plain ``INSERT INTO table (columns) VALUES (%s, ...)``
+    (no ON CONFLICT, no expressions), else None."""
+    match = _PLAIN_INSERT.fullmatch(query)
+    if match is None:
+        return None
+    return f"COPY {match.group(1)} {match.group(2) or ''} FROM STDIN".replace("  ", " ")
 
 
 class _PooledConnection:
@@ -215,9 +237,13 @@ class PostgresStore(SqliteStore):
             def load(self, data: Any) -> str:
                 return _load_json_text(data)
 
+        own_durability = "synchronous_commit" in url
+
         def configure(conn: Any) -> None:
             conn.adapters.register_loader("jsonb", _JsonLoader)
             conn.adapters.register_loader("json", _JsonLoader)
+            if not own_durability:
+                conn.execute("SET synchronous_commit = off")
 
         try:  # one connection first: a bad URL or an unreachable server is one clear error, at once
             psycopg.connect(_libpq_url(url), connect_timeout=10).close()
