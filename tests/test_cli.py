@@ -496,3 +496,17 @@ def test_ingest_lists_the_first_20_stored_and_counts_the_rest(tmp_path: Path) ->
     assert [line.rsplit(" ", 1)[-1] for line in listed] == [str(i) for i in range(20)]
     assert "  … and 3 more (wirewatch articles" in result.stdout
     assert "23 inputs in" in result.stdout and "23 new, 0 failed" in result.stdout
+
+
+def test_ingest_link_links_the_new_weeks_and_only_when_something_was_stored(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    result = run("ingest", "--example", "--db", db, "--link", "-q")
+    assert result.exit_code == 0, result.output
+    assert "linked 1 articles in 1 block(s): 1 stories" in result.stderr
+    (story,) = json.loads(run("stories", "--db", db, "--json").stdout)
+    assert len(story["articles"]) == 1
+    again = run("ingest", "--example", "--db", db, "--link", "-q")  # unchanged: nothing to link
+    assert again.exit_code == 0 and "linked" not in again.stderr
+    plain = run("ingest", "--example", "--db", str(tmp_path / "plain.db"), "-q")  # off without --dask
+    assert "linked" not in plain.stderr
+    assert json.loads(run("stories", "--db", str(tmp_path / "plain.db"), "--json").stdout) == []

@@ -185,6 +185,9 @@ def test_cli_ingest_with_dask_local(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ingest", "--db", db, "--dask", "local:1", "-q", *sources])
     assert result.exit_code == 0, result.output
     assert "2 new, 1 failed" in result.output
+    assert "linked 2 articles" in result.output  # --dask links after the analysis, unless --no-link
+    with open_store(db) as store:
+        assert all(store.story_of(a["id"]) is not None for a in store.articles(status="ok"))
 
 
 def _count_articles(url: str) -> int:
@@ -245,3 +248,91 @@ def test_a_killed_writer_loses_no_article_and_stores_none_twice(db_url: str, tmp
         ids = [a["id"] for a in store.articles(limit=n + 10)]
     assert len(ids) == len(set(ids)) == n
     assert len(sources) == n
+
+
+class _Cluster:
+    """A scheduler and one worker started by hand, as on a real cluster (``dask scheduler``, ``dask
+    worker``), in processes of their own that the test can kill."""
+
+    def __init__(self, folder: Path) -> None:
+        import subprocess
+        import sys
+        import time
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.file = folder / f"scheduler-{time.monotonic_ns()}.json"
+        common = ["--no-dashboard"]
+        self.scheduler = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0", "--scheduler-file",
+             str(self.file), *common],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not self.file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert self.file.exists(), "the scheduler did not start"
+        self.address = json.loads(self.file.read_text())["address"]
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", "--nthreads", "1", "--scheduler-file",
+             str(self.file), *common],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def kill_scheduler(self) -> None:
+        self.scheduler.kill()
+        self.scheduler.wait(timeout=30)
+
+    def close(self) -> None:
+        for proc in (self.worker, self.scheduler):
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            proc.wait(timeout=30)
+
+
+@pytest.mark.model
+def test_a_lost_scheduler_stops_the_run_with_one_line_error_and_a_rerun_resumes(tmp_path: Path) -> None:
+    from wirewatch.errors import ClusterError
+    from wirewatch.pipeline_dask import dask_analyser, dask_client
+
+    n = 16
+    sources = write_inputs(tmp_path / "in", n=n, bad=False)
+    db = tmp_path / "db.sqlite"
+    settings = settings_for(db)
+    cluster = _Cluster(tmp_path / "cluster")
+    try:
+        with dask_client(cluster.address, settings) as client:
+            client.wait_for_workers(1, timeout=60)
+
+            def kill_scheduler(o: Outcome) -> None:
+                if cluster.scheduler.poll() is None:  # after the first stored article
+                    cluster.kill_scheduler()
+
+            with open_store(settings.db) as store, pytest.raises(ClusterError) as err:
+                run_batch(
+                    sources,
+                    store,
+                    settings,
+                    analyser=dask_analyser(client, settings),
+                    on_outcome=kill_scheduler,
+                )
+    finally:
+        cluster.close()
+    message = str(err.value)
+    assert "\n" not in message and "[W701]" in message and cluster.address in message
+    assert "run again resumes" in message
+    with open_store(settings.db) as store:
+        counts = store.counts()
+    stored = counts["articles"]
+    assert 1 <= stored < n and counts["failed"] == 0  # nothing was stored as failed for the cluster's fault
+
+    again = _Cluster(tmp_path / "cluster2")
+    try:
+        with dask_client(again.address, settings) as client:
+            client.wait_for_workers(1, timeout=60)
+            report = dask_run(client, sources, db)
+    finally:
+        again.close()
+    assert report.counts["unchanged"] == stored and report.counts["new"] == n - stored
+    with sqlite3.connect(db) as con:
+        (articles,) = con.execute("SELECT count(*) FROM articles").fetchone()
+    assert articles == n

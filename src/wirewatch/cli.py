@@ -65,6 +65,38 @@ def workers_option(f: F) -> F:
     )(f)
 
 
+def link_option(f: F) -> F:
+    return click.option(
+        "--link/--no-link",
+        "link",
+        default=None,
+        help="Then link the weeks that got articles into stories, as `wirewatch link` does "
+        "[default: on with --dask, else off].",
+    )(f)
+
+
+def _link_after(store: Any, settings: Settings, report: Any, quiet: bool) -> None:
+    """Link incrementally after a batch that stored something, with a one-line summary."""
+    if not (report.count("new") or report.count("updated")):
+        return
+    from wirewatch.link.run import link_store
+
+    with _progress(quiet) as bar:
+        bar.set_description("link")
+
+        def tick(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        linked = link_store(store, threshold=settings.link_threshold, progress=tick)
+    click.echo(
+        f"linked {linked.articles} articles in {len(linked.blocks)} block(s): "
+        f"{linked.stories} stories, {linked.copies} copies",
+        err=True,
+    )
+
+
 def dask_option(f: F) -> F:
     return click.option(
         "--dask",
@@ -214,6 +246,7 @@ def analyze(
 @db_option
 @workers_option
 @dask_option
+@link_option
 @allow_private_option
 @click.option("--published", metavar="DATE", help="Publication date for inputs that carry none.")
 @click.option("--outlet", metavar="NAME", help="Outlet name for inputs that carry none.")
@@ -230,6 +263,7 @@ def ingest(
     db: str | None,
     workers: int | None,
     dask: Any,
+    link: bool | None,
     allow_private: bool | None,
     published: str | None,
     outlet: str | None,
@@ -278,6 +312,8 @@ def ingest(
             keep=None if show_articles else 0,  # memory stays flat over millions of inputs
         )
         _print_report(report, settings, as_json=as_json, listed=listed)
+        if link if link is not None else dask is not None:
+            _link_after(store, settings, report, quiet)
         if show_articles and not as_json:
             from wirewatch.render import analysis_summary
 
@@ -295,9 +331,12 @@ def ingest(
 @db_option
 @workers_option
 @dask_option
+@link_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def reprocess(ctx: click.Context, db: str | None, workers: int | None, dask: Any, quiet: bool) -> None:
+def reprocess(
+    ctx: click.Context, db: str | None, workers: int | None, dask: Any, link: bool | None, quiet: bool
+) -> None:
     """Run the pipeline again on every stored input (from its kept raw bytes), e.g. after an upgrade.
 
     Articles whose analysis comes out the same are left untouched.
@@ -327,7 +366,9 @@ def reprocess(ctx: click.Context, db: str | None, workers: int | None, dask: Any
             analyser=analyser,
             keep=0,
         )
-    _print_report(report, settings, as_json=False, listed=listed)
+        _print_report(report, settings, as_json=False, listed=listed)
+        if link if link is not None else dask is not None:
+            _link_after(store, settings, report, quiet)
     if report.all_failed:
         sys.exit(1)
 
@@ -1556,6 +1597,11 @@ def eval_link(ctx: click.Context, directory: Path, split: str, as_json: bool) ->
     help="Least time between two requests to one host (a longer robots.txt Crawl-delay wins).",
 )
 @click.option("--once", is_flag=True, help="Poll every due feed once, then exit (for cron and tests).")
+@click.option(
+    "--no-link",
+    is_flag=True,
+    help="Don't link new articles into stories after each round of polls (run `wirewatch link` yourself).",
+)
 @db_option
 @allow_private_option
 @click.pass_context
@@ -1565,6 +1611,7 @@ def watch_cmd(
     every: str,
     host_delay: float,
     once: bool,
+    no_link: bool,
     db: str | None,
     allow_private: bool | None,
 ) -> None:
@@ -1572,7 +1619,8 @@ def watch_cmd(
 
     Conditional GETs (ETag, Last-Modified), one request at a time per host, robots.txt honoured, failing
     feeds backed off (INTERVAL x 2^failures, at most a day). Feed state is kept in the database, so a
-    restarted watcher resumes where it stopped; items already stored are never stored twice. Ctrl-C stops.
+    restarted watcher resumes where it stopped; items already stored are never stored twice. After each
+    round that stored articles, their weeks are linked into stories. Ctrl-C stops.
     Exits 1 with --once when every polled feed failed.
     """
     from wirewatch.ingest.watch import PollResult, Watcher, parse_every, read_feed_list
@@ -1595,9 +1643,14 @@ def watch_cmd(
         extra = f" ({counts})" if counts else ""
         click.echo(f"{r.status:<12} {r.url}: {r.new} new items{extra}")
 
+    def on_link(r: Any) -> None:
+        click.echo(f"{'linked':<12} {r.articles} articles in {len(r.blocks)} week(s): {r.stories} stories")
+
     with (
         open_store(settings.db) as store,
-        Watcher(store, settings, every=interval, host_delay=host_delay) as w,
+        Watcher(
+            store, settings, every=interval, host_delay=host_delay, link=not no_link, on_link=on_link
+        ) as w,
     ):
         if not once:
             click.echo(f"watching {len(urls)} feeds every {every} into {settings.db}; Ctrl-C stops", err=True)

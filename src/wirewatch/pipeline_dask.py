@@ -218,6 +218,7 @@ def dask_analyser(
     def analyses(raws: Iterable[RawDocument]) -> Iterator[tuple[RawDocument, Analysis | WirewatchError]]:
         from distributed import as_completed
 
+        where = client.scheduler.address if client.scheduler is not None else "?"
         limit = window or max(2 * sum(client.nthreads().values()), 2)
         most = max(hold or 4 * limit, limit)
         pending: deque[tuple[list[RawDocument], Any]] = deque()  # submitted, not yet handed back; in order
@@ -228,6 +229,8 @@ def dask_analyser(
             # that finishes from here on is queued in ``finished``, so ``drain`` never waits for nothing.
             finished.next_batch(block=False)
             while pending and pending[0][1].done():
+                if pending[0][1].status == "cancelled":  # only the client cancels: it lost the scheduler
+                    raise lost()
                 chunk, fut = pending.popleft()
                 yield from zip(chunk, _results(fut, chunk), strict=True)
 
@@ -240,8 +243,17 @@ def dask_analyser(
                 next(finished)  # blocks until some batch finishes (the head at least is in flight)
                 yield from ready()
 
+        def lost() -> ClusterError:
+            waiting = sum(len(chunk) for chunk, _ in pending)
+            return ClusterError(
+                f"lost the Dask scheduler at {where}: {waiting} input(s) in flight were not analysed; every "
+                "article handed back is stored, so the same command run again resumes"
+            )
+
         try:
             for chunk in _chunks(raws, NLP_BATCH):
+                if client.status not in ("running", "newly-created"):
+                    raise lost()
                 key = f"wirewatch-analyze-{uuid.uuid4().hex}"
                 fut = client.submit(analyze_batch, chunk, settings, key=key, pure=False)
                 pending.append((chunk, fut))

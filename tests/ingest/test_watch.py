@@ -357,3 +357,29 @@ def test_run_polls_until_stopped(site: Site, settings: Settings) -> None:
     assert not thread.is_alive()
     with open_store(settings.db) as store:
         assert store.feeds()[0]["items_seen"] == 1
+
+
+@pytest.mark.model
+def test_new_items_are_linked_after_the_round_that_stored_them(site: Site, tmp_path: Path) -> None:
+    """With English articles (the model runs), a round that stores articles links their week; a round
+    that stores nothing links nothing; ``link=False`` leaves them unlinked."""
+    import dataclasses
+
+    site.files["/feed.xml"] = (200, rss([("a", "/a.html", True), ("b", "/b.html", True)]))
+    english = Settings(db=str(tmp_path / "w.db"), allow_private=True, fetch_timeout=5.0)
+    links: list[object] = []
+    with open_store(english.db) as store:
+        w = Watcher(store, english, every=60.0, host_delay=0.0, clock=Clock(), on_link=links.append)
+        with w:
+            (first,) = w.run([f"{site.base}/feed.xml"], once=True)
+            assert first.report.count("new") == 2 and len(links) == 1
+            ids = [a["id"] for a in store.articles()]
+            assert len(ids) == 2 and all(store.story_of(i) is not None for i in ids)
+            w.run([f"{site.base}/feed.xml"], once=True)  # not due yet: nothing stored, nothing linked
+            assert len(links) == 1
+
+    unlinked = dataclasses.replace(english, db=str(tmp_path / "unlinked.db"))
+    with open_store(unlinked.db) as store, Watcher(store, unlinked, host_delay=0.0, link=False) as w:
+        w.run([f"{site.base}/feed.xml"], once=True)
+        ids = [a["id"] for a in store.articles()]
+        assert len(ids) == 2 and all(store.story_of(i) is None for i in ids)

@@ -19,6 +19,9 @@ migration 0013), so a restarted watcher resumes where the last one stopped:
   already is skipped by ``run_batch`` itself. Failed items are not recorded as seen: they are tried again
   the next time the feed changes. The validators are saved last, so a watcher stopped mid-poll fetches the
   feed again and finds the stored items already there.
+- **Linking.** After each round of polls that stored articles, the weeks that got them are linked into
+  stories (incrementally, as ``wirewatch link``); ``link=False`` (``watch --no-link``) leaves that to
+  ``wirewatch link``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -44,6 +47,9 @@ from wirewatch.pipeline import BatchReport, Outcome, run_batch
 from wirewatch.records import RawDocument
 from wirewatch.settings import Settings
 from wirewatch.store.base import Store
+
+if TYPE_CHECKING:
+    from wirewatch.link.run import LinkReport
 
 __all__ = [
     "DAY",
@@ -248,8 +254,12 @@ class Watcher:
         fetcher: Fetcher | None = None,
         clock: Callable[[], float] = time.time,
         on_outcome: Callable[[Outcome], None] | None = None,
+        link: bool = True,
+        on_link: Callable[[LinkReport], None] | None = None,
     ) -> None:
         self.store = store
+        self.link = link
+        self._on_link = on_link
         self.settings = settings
         self.every = every
         self._own = fetcher is None
@@ -308,18 +318,36 @@ class Watcher:
         self.add(urls)
         results: list[PollResult] = []
         while not stop.is_set():
+            stored = 0
             for url in self.due(urls):
                 if stop.is_set():
                     break
                 result = self.poll(url)
+                stored += result.report.count("new") + result.report.count("updated")
                 if once:
                     results.append(result)
                 if on_poll is not None:
                     on_poll(result)
+            if stored and self.link:
+                self.link_new()
             if once:
                 break
             stop.wait(min(max(self.seconds_to_next(urls), 0.5), self.every))
         return results
+
+    def link_new(self) -> LinkReport | None:
+        """Link the weeks that got articles since the last link (incremental, as ``wirewatch link``). A
+        failure is logged, not raised: the articles are stored, and the next round links them."""
+        from wirewatch.link.run import link_store
+
+        try:
+            report = link_store(self.store, threshold=self.settings.link_threshold)
+        except WirewatchError as e:
+            log.error("linking failed (the next round tries again): %s", e)
+            return None
+        if self._on_link is not None:
+            self._on_link(report)
+        return report
 
     # -- one feed --------------------------------------------------------------------------------------
 
