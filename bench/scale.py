@@ -6,9 +6,12 @@ over a long stream. Three parts, each measured against a baseline run in this sa
     The shared corpus (as bench/throughput.py: the Guardian texts, JSONL, and the Fundus news pages, gzip
     HTML) ingested into a fresh SQLite database twice with the default ``stages``: on a Dask LocalCluster of
     2 workers, then in this process with 1 worker. Both warm (the model loaded, here or on every worker by
-    the warm-up plugin, and one page analysed) before the clock starts; the cluster's start-up is not timed.
+    the warm-up plugin, and a sample of 8 inputs analysed by each process, so every stage's lazy imports and
+    caches are filled) before the clock starts; the cluster's start-up is not timed.
     The in-process run comes after the cluster is closed, so it has both cores to itself.
-    ``dask2_speedup`` = in-process seconds / Dask seconds.
+    ``dask2_speedup`` = in-process seconds / Dask seconds; with ``--repeat N``, N rounds (cluster, Dask run,
+    in-process run) and the median of their ratios (this machine's speed drifts by about 10% from minute to
+    minute, so one round can land well off the middle).
 
 ``pg``
     The Dask run of ``speedup`` again, on the same warm cluster, right after it, into a fresh PostgreSQL
@@ -17,7 +20,8 @@ over a long stream. Three parts, each measured against a baseline run in this sa
     in-process run (recorded as they were made) are ingested again with ``run_batch``, whose analyser hands
     back the recorded results, into a fresh SQLite file and a fresh PostgreSQL schema (every input checked
     against the store, every article in its own transaction, failures stored). Three rounds, alternating;
-    medians: ``pg_vs_sqlite_store``.
+    medians: ``pg_vs_sqlite_store``. (With ``--repeat``, the Dask run into PostgreSQL is made in every round,
+    before the one into SQLite in odd rounds and after it in even ones: a cluster's second run is warmer.)
 
 ``stream``
     ``--stream`` (100,000) small articles, generated as they are read (never on disk), ingested through the
@@ -26,7 +30,7 @@ over a long stream. Three parts, each measured against a baseline run in this sa
     point (the inputs are streamed, at most 2 × threads batches run and 4 × that are held, and the report
     keeps counts, not outcomes, so it should stay near 1).
 
-    python bench/scale.py [--json] [--limit N] [--stream N] [--parts speedup,pg,stream]
+    python bench/scale.py [--json] [--limit N] [--stream N] [--repeat N] [--parts speedup,pg,stream]
                           [--postgres URL|none] [--data ../shared/data]
 
 The PostgreSQL URL defaults to ``$WIREWATCH_TEST_POSTGRES_URL``, else ``postgresql://postgres@127.0.0.1/test``;
@@ -167,42 +171,86 @@ def synthetic(n: int) -> Iterator[Any]:
         )
 
 
-def part_speedup(sources: list[str], tmp: Path, recorded: list[Any], pg_base: str | None) -> dict[str, Any]:
-    from wirewatch.pipeline import analyze_raw
-    from wirewatch.pipeline_dask import DaskTarget, dask_analyser, dask_client
+def _warm_sample(sources: list[str], settings: Any, size: int = 8) -> list[Any]:
+    """The warm-up: a page and the first few inputs of each source file (text and HTML), so that every lazy
+    import and cache of every stage is filled before the clock starts, in each process alike."""
+    from wirewatch.ingest.sources import InputFailure, read_sources
     from wirewatch.records import RawDocument
+
+    sample: list[Any] = [RawDocument(name="warm", data=WARM_PAGE, kind="html")]
+    for item in read_sources(sources[: size // 2] + sources[-(size // 2) :], settings):
+        if not isinstance(item, InputFailure):
+            sample.append(item)
+        if len(sample) > size:
+            break
+    return sample
+
+
+def part_speedup(
+    sources: list[str], tmp: Path, recorded: list[Any], pg_base: str | None, repeat: int
+) -> dict[str, Any]:
+    from wirewatch.pipeline import analyze_batch, producer
+    from wirewatch.pipeline_dask import DaskTarget, dask_analyser, dask_client
     from wirewatch.settings import load_settings
 
-    warm = RawDocument(name="warm", data=WARM_PAGE, kind="html")
     settings = load_settings({"workers": 1})
-    with dask_client(DaskTarget(workers=2), settings) as client:
-        client.run(analyze_raw, warm, settings)  # every worker: model (plugin) and extractor warm
-        dask_s, dask_counts = _ingest(sources, str(tmp / "dask.db"), analyser=dask_analyser(client, settings))
-        if pg_base is not None:  # the same run on the same warm cluster, into PostgreSQL
-            with postgres_schema(pg_base) as url:
-                _ingest([], url, raws=iter(()))  # the schema's migrations, not timed (as for SQLite's file)
-                pg_s, pg_counts = _ingest(sources, url, analyser=dask_analyser(client, settings))
-    analyze_raw(warm, settings)  # the cluster is closed: the in-process run has both cores to itself
-    local_s, local_counts = _ingest(sources, str(tmp / "local.db"), analyser=recording(settings, recorded))
+    warm = _warm_sample(sources, settings)
+    producer(settings)  # this process's one-time imports (spaCy, for the model's version): not timed
+    dask_s: list[float] = []
+    pg_s: list[float] = []
+    local_s: list[float] = []
+    same = True
+    for round_ in range(repeat):
+        with dask_client(DaskTarget(workers=2), settings) as client:
+            client.run(analyze_batch, warm, settings)  # every worker: model (plugin) and every stage warm
+
+            def into_sqlite(db: str) -> dict[str, int]:
+                s, counts = _ingest(sources, db, analyser=dask_analyser(client, settings))
+                dask_s.append(s)
+                return counts
+
+            def into_postgres(base: str) -> dict[str, int]:
+                with postgres_schema(base) as url:
+                    _ingest([], url, raws=iter(()))  # the schema's migrations, not timed (as SQLite's file)
+                    s, counts = _ingest(sources, url, analyser=dask_analyser(client, settings))
+                pg_s.append(s)
+                return counts
+
+            # the same run on the same warm cluster into PostgreSQL; which goes first alternates by round
+            if pg_base is not None and round_ % 2 == 1:
+                pg_counts = into_postgres(pg_base)
+            dask_counts = into_sqlite(str(tmp / f"dask{round_}.db"))
+            if pg_base is not None and round_ % 2 == 0:
+                pg_counts = into_postgres(pg_base)
+            if pg_base is not None:
+                same = same and pg_counts == dask_counts
+        analyze_batch(warm, settings)  # the cluster is closed: the in-process run has both cores to itself
+        into = recorded if round_ == 0 else []
+        s, local_counts = _ingest(sources, str(tmp / f"local{round_}.db"), analyser=recording(settings, into))
+        local_s.append(s)
+        same = same and local_counts == dask_counts
     n = sum(local_counts.values())
+    speedups = [a / b for a, b in zip(local_s, dask_s, strict=True)]
     pg: dict[str, Any] = {}
-    if pg_base is not None:
+    if pg_s:
+        ratios = [a / b for a, b in zip(dask_s, pg_s, strict=True)]
         pg = {
-            "pg_vs_sqlite": round(dask_s / pg_s, 2),
-            "dask2_pg_seconds": round(pg_s, 2),
-            "dask2_pg_articles_per_s": round(n / pg_s, 2),
-            "pg_counts_match": pg_counts == dask_counts,
+            "pg_vs_sqlite": round(statistics.median(ratios), 2),
+            "pg_vs_sqlite_each": [round(r, 2) for r in ratios],
+            "dask2_pg_seconds": [round(t, 2) for t in pg_s],
+            "dask2_pg_articles_per_s": round(n / statistics.median(pg_s), 2),
         }
     return {
         **pg,
         "inputs": n,
         "counts": local_counts,
-        "counts_match": local_counts == dask_counts,
-        "inprocess_seconds": round(local_s, 2),
-        "dask2_seconds": round(dask_s, 2),
-        "inprocess_articles_per_s": round(n / local_s, 2),
-        "dask2_articles_per_s": round(n / dask_s, 2),
-        "dask2_speedup": round(local_s / dask_s, 2),
+        "counts_match": same,
+        "inprocess_seconds": [round(t, 2) for t in local_s],
+        "dask2_seconds": [round(t, 2) for t in dask_s],
+        "inprocess_articles_per_s": round(n / statistics.median(local_s), 2),
+        "dask2_articles_per_s": round(n / statistics.median(dask_s), 2),
+        "dask2_speedup": round(statistics.median(speedups), 2),
+        "dask2_speedup_each": [round(r, 2) for r in speedups],
     }
 
 
@@ -285,6 +333,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--stream", type=int, default=100_000, help="synthetic articles in the stream part")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of the speedup (and pg) runs; the ratios printed are the medians of the rounds",
+    )
+    parser.add_argument(
         "--parts", default=",".join(PARTS), help=f"which parts to run, comma-separated: {', '.join(PARTS)}"
     )
     parser.add_argument(
@@ -308,7 +362,8 @@ def main() -> None:
         sources = corpus(args.data, args.limit) if {"speedup", "pg"} & set(parts) else []
         pg_base = None if args.postgres == "none" else args.postgres
         if "speedup" in parts:
-            result.update(part_speedup(sources, tmp, recorded, pg_base if "pg" in parts else None))
+            pg = pg_base if "pg" in parts else None
+            result.update(part_speedup(sources, tmp, recorded, pg, args.repeat))
         if "pg" in parts and pg_base is not None:
             if not recorded:
                 from wirewatch.settings import load_settings
