@@ -75,10 +75,10 @@ def link_option(f: F) -> F:
     )(f)
 
 
-def _link_after(store: Any, settings: Settings, report: Any, quiet: bool) -> None:
-    """Link incrementally after a batch that stored something, with a one-line summary."""
-    if not (report.count("new") or report.count("updated")):
-        return
+def _link(
+    store: Any, settings: Settings, quiet: bool, *, everything: bool = False, err: bool = False
+) -> None:
+    """Link ``store`` (incrementally, or ``everything``) with a progress bar, then a one-line summary."""
     from wirewatch.link.run import link_store
 
     with _progress(quiet) as bar:
@@ -89,12 +89,18 @@ def _link_after(store: Any, settings: Settings, report: Any, quiet: bool) -> Non
             bar.n = done
             bar.refresh()
 
-        linked = link_store(store, threshold=settings.link_threshold, progress=tick)
+        report = link_store(store, threshold=settings.link_threshold, everything=everything, progress=tick)
     click.echo(
-        f"linked {linked.articles} articles in {len(linked.blocks)} block(s): "
-        f"{linked.stories} stories, {linked.copies} copies",
-        err=True,
+        f"linked {report.articles} articles in {len(report.blocks)} block(s): "
+        f"{report.stories} stories, {report.copies} copies",
+        err=err,
     )
+
+
+def _link_after(store: Any, settings: Settings, report: Any, quiet: bool) -> None:
+    """Link incrementally after a batch that stored something (the summary on stderr)."""
+    if report.count("new") or report.count("updated"):
+        _link(store, settings, quiet, err=True)
 
 
 def dask_option(f: F) -> F:
@@ -723,23 +729,11 @@ def link_cmd(ctx: click.Context, db: str | None, everything: bool, quiet: bool) 
     Articles are linked by publication week: only the weeks that received articles since the last run are
     linked again, and each week's stories and copies are replaced in one transaction (docs/link.md).
     """
-    from wirewatch.link.run import link_store
     from wirewatch.store import open_store
 
     settings = _settings(ctx, db=db)
-    with open_store(settings.db) as store, _progress(quiet) as bar:
-        bar.set_description("link")
-
-        def tick(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        report = link_store(store, threshold=settings.link_threshold, everything=everything, progress=tick)
-    click.echo(
-        f"linked {report.articles} articles in {len(report.blocks)} block(s): "
-        f"{report.stories} stories, {report.copies} copies"
-    )
+    with open_store(settings.db) as store:
+        _link(store, settings, quiet, everything=everything)
 
 
 @main.command(name="stories")

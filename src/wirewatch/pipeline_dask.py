@@ -154,7 +154,7 @@ LOCAL_CONFIG = {
 """Dask settings for a cluster started here. Dask's defaults suit interactive work: each worker samples its
 task thread's stack every 10 ms for the dashboard's profile, polls its memory every 100 ms and its system
 every 500 ms, all under the GIL. With one CPU-bound task thread per worker those cost the analysis time
-(measured: a worker's event-loop thread used 9% of a core). docs/scale.md shows how to set the same on
+(measured: a worker's event-loop thread used 7% of a core). docs/scale.md shows how to set the same on
 workers started by hand (``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` ...)."""
 
 
